@@ -1,0 +1,36 @@
+// Typed wrappers around libcurl's variadic entry points, which Swift cannot call directly.
+#ifndef DOCKERSDK_CCURL_SHIM_H
+#define DOCKERSDK_CCURL_SHIM_H
+
+#include <curl/curl.h>
+#include <sys/socket.h>
+
+typedef size_t (*dsdk_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+typedef int (*dsdk_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
+                                      curl_off_t ultotal, curl_off_t ulnow);
+typedef curl_socket_t (*dsdk_opensocket_callback)(void *userdata, curlsocktype purpose,
+                                                  struct curl_sockaddr *address);
+
+typedef int (*dsdk_closesocket_callback)(void *userdata, curl_socket_t item);
+
+static inline CURLcode dsdk_setopt_closesocket_callback(CURL *h, dsdk_closesocket_callback f) { return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, f); }
+static inline CURLcode dsdk_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode dsdk_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode dsdk_setopt_string(CURL *h, CURLoption o, const char *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode dsdk_setopt_pointer(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode dsdk_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+static inline CURLcode dsdk_setopt_data_callback(CURL *h, CURLoption o, dsdk_data_callback f) { return curl_easy_setopt(h, o, f); }
+static inline CURLcode dsdk_setopt_xferinfo_callback(CURL *h, dsdk_xferinfo_callback f) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f); }
+static inline CURLcode dsdk_setopt_opensocket_callback(CURL *h, dsdk_opensocket_callback f) { return curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, f); }
+
+static inline CURLcode dsdk_getinfo_long(CURL *h, CURLINFO i, long *out) { return curl_easy_getinfo(h, i, out); }
+static inline CURLcode dsdk_getinfo_socket(CURL *h, curl_socket_t *out) { return curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, out); }
+
+/// Opens the socket curl asked for; lets the caller learn the descriptor of a transfer.
+static inline curl_socket_t dsdk_open_socket(struct curl_sockaddr *a) { return socket(a->family, a->socktype, a->protocol); }
+
+static inline size_t dsdk_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
+static inline size_t dsdk_readfunc_abort(void) { return CURL_READFUNC_ABORT; }
+static inline curl_socket_t dsdk_socket_bad(void) { return CURL_SOCKET_BAD; }
+
+#endif

@@ -1,0 +1,50 @@
+/// An Engine API version such as `1.41`, ordered numerically.
+public struct APIVersion: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, LosslessStringConvertible {
+    /// The major part (1 for every Engine API so far).
+    public var major: Int
+    /// The minor part.
+    public var minor: Int
+
+    /// Creates a version from its parts.
+    public init(_ major: Int, _ minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    /// Parses `1.41` (also `v1.41`); nil when it is not a version.
+    public init?(_ text: String) {
+        var text = Substring(text.trimmingCharacters(in: .whitespaces))
+        if text.hasPrefix("v") { text = text.dropFirst() }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]), major >= 0, minor >= 0 else {
+            return nil
+        }
+        self.init(major, minor)
+    }
+
+    public var description: String { "\(major).\(minor)" }
+
+    public static func < (lhs: APIVersion, rhs: APIVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+    }
+
+    /// The newest version this SDK speaks (Docker Engine 29).
+    public static let newestSupported = APIVersion(1, 52)
+    /// The oldest version this SDK speaks.
+    public static let oldestSupported = APIVersion(1, 24)
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let version = APIVersion(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an API version: \(text)"))
+        }
+        self = version
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+import Foundation

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The System area: `/_ping`, `/version`, `/info`, `/system/df`, `/events`.
+public struct SystemAPI: Sendable {
+    let client: DockerClient
+
+    /// Pings the daemon (unversioned `GET /_ping`) and reads what its headers say.
+    public func ping() async throws -> PingResult {
+        let request = DockerRequest(method: "GET", path: "/_ping", timeout: .seconds(30))
+        let response: DockerResponse
+        do {
+            response = try await client.transport.execute(request)
+        } catch is CancellationError {
+            throw DockerError.cancelled
+        }
+        guard response.status == 200 else {
+            throw DockerError.from(status: response.status, body: response.body, requested: nil)
+        }
+        return PingResult(headers: response.headers)
+    }
+
+    /// The daemon's version and its components (`GET /version`).
+    public func version() async throws -> SystemVersion {
+        try await client.decode(SystemVersion.self, "GET", "/version")
+    }
+
+    /// System-wide information (`GET /info`).
+    public func info() async throws -> SystemInfo {
+        try await client.decode(SystemInfo.self, "GET", "/info")
+    }
+
+    /// Space used by images, containers, volumes and the build cache (`GET /system/df`).
+    public func diskUsage() async throws -> DiskUsage {
+        try await client.decode(DiskUsage.self, "GET", "/system/df")
+    }
+
+    /// The daemon's events as they happen (`GET /events`); without `until` the stream is endless.
+    ///
+    /// Cancel the consuming task (or stop iterating) to close it.
+    public func events(since: Date? = nil, until: Date? = nil, filters: Filters = Filters()) async throws
+        -> JSONLineStream<DockerEvent>
+    {
+        var query: [QueryItem] = []
+        if let since { query.append(QueryItem("since", Self.timestamp(since))) }
+        if let until { query.append(QueryItem("until", Self.timestamp(until))) }
+        if let filter = filters.queryItem { query.append(filter) }
+        let response = try await client.openStream("GET", "/events", query: query)
+        return JSONLineStream(bytes: response.body, what: "GET /events")
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        String(format: "%.9f", date.timeIntervalSince1970)
+    }
+}
+
+/// What `/_ping` tells through its headers.
+public struct PingResult: Sendable, Equatable {
+    /// The newest API version the daemon serves (`Api-Version`).
+    public var apiVersion: APIVersion?
+    /// `linux` or `windows` (`OSType`).
+    public var osType: String?
+    /// Whether experimental features are on (`Docker-Experimental`).
+    public var experimental: Bool
+    /// The default builder, `1` or `2` (`Builder-Version`).
+    public var builderVersion: String?
+    /// The `Server` header, e.g. `Docker/20.10.24+dfsg1 (linux)`.
+    public var server: String?
+    /// Podman's own API version, when the daemon is Podman (`Libpod-Api-Version`).
+    public var libpodAPIVersion: String?
+
+    /// Reads the ping headers.
+    public init(headers: HTTPHeaders) {
+        apiVersion = headers["Api-Version"].flatMap(APIVersion.init)
+        osType = headers["Ostype"]
+        experimental = headers["Docker-Experimental"] == "true"
+        builderVersion = headers["Builder-Version"]
+        server = headers["Server"]
+        libpodAPIVersion = headers["Libpod-Api-Version"]
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+
+/// One HTTP request to the Engine API, before the transport turns it into bytes.
+public struct DockerRequest: Sendable, Equatable {
+    /// The HTTP method, e.g. `GET`.
+    public var method: String
+    /// The path without the `/v1.NN` prefix, e.g. `/containers/json`.
+    public var path: String
+    /// Query parameters, in the order they are sent.
+    public var query: [QueryItem]
+    /// Extra request headers.
+    public var headers: [String: String]
+    /// The request body, if any.
+    public var body: RequestBody?
+    /// The API version the path is prefixed with; `nil` sends the path unversioned (e.g. `/_ping`).
+    public var apiVersion: APIVersion?
+    /// The whole request's time limit; `nil` waits as long as the daemon takes.
+    public var timeout: Duration?
+
+    /// Creates a request.
+    public init(
+        method: String, path: String, query: [QueryItem] = [], headers: [String: String] = [:],
+        body: RequestBody? = nil, apiVersion: APIVersion? = nil, timeout: Duration? = nil
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.apiVersion = apiVersion
+        self.timeout = timeout
+    }
+
+    /// The path as sent: version prefix, path and percent-encoded query.
+    public var target: String {
+        var target = (apiVersion.map { "/v\($0)" } ?? "") + path
+        if !query.isEmpty {
+            target += "?" + query.map { "\(Self.encode($0.name))=\(Self.encode($0.value))" }.joined(separator: "&")
+        }
+        return target
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    static func encode(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
+    }
+}
+
+/// One query parameter.
+public struct QueryItem: Sendable, Hashable, Codable {
+    /// The parameter's name.
+    public var name: String
+    /// The parameter's value.
+    public var value: String
+    /// Creates a query parameter.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// What a request carries as its body.
+public enum RequestBody: Sendable, Equatable {
+    /// Bytes held in memory, with their content type.
+    case data(Data, contentType: String)
+    /// A file streamed from disk (e.g. an image tarball), with its content type.
+    case file(path: String, contentType: String)
+
+    /// The body's content type.
+    public var contentType: String {
+        switch self {
+        case .data(_, let type), .file(_, let type): type
+        }
+    }
+
+    /// A JSON body encoded from a value.
+    public static func json<T: Encodable>(_ value: T) throws -> RequestBody {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return .data(try encoder.encode(value), contentType: "application/json")
+    }
+}
+
+/// Response headers with case-insensitive lookup.
+public struct HTTPHeaders: Sendable, Equatable, Codable, Sequence {
+    private var storage: [(name: String, value: String)]
+
+    /// Creates headers from name/value pairs.
+    public init(_ pairs: [(String, String)] = []) {
+        storage = pairs.map { (name: $0.0, value: $0.1) }
+    }
+
+    /// The first value of the header `name`, ignoring case.
+    public subscript(name: String) -> String? {
+        let lower = name.lowercased()
+        return storage.first { $0.name.lowercased() == lower }?.value
+    }
+
+    /// Adds a header.
+    public mutating func add(name: String, value: String) {
+        storage.append((name: name, value: value))
+    }
+
+    /// Iterates the headers in the order received.
+    public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> {
+        storage.makeIterator()
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.storage.elementsEqual(rhs.storage) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let map = try [String: String](from: decoder)
+        storage = map.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var map: [String: String] = [:]
+        for (name, value) in storage { map[name] = value }
+        try map.encode(to: encoder)
+    }
+}
+
+/// A complete response: status, headers and the whole body.
+public struct DockerResponse: Sendable {
+    /// The HTTP status code.
+    public var status: Int
+    /// The response headers.
+    public var headers: HTTPHeaders
+    /// The whole body.
+    public var body: Data
+
+    /// Creates a response.
+    public init(status: Int, headers: HTTPHeaders, body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A response whose body arrives as it comes, with backpressure.
+public struct DockerStreamResponse: Sendable {
+    /// The HTTP status code.
+    public var status: Int
+    /// The response headers.
+    public var headers: HTTPHeaders
+    /// The body, chunk by chunk.
+    public var body: ByteStream
+
+    /// Creates a streaming response.
+    public init(status: Int, headers: HTTPHeaders, body: ByteStream) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Reads the whole body (for error responses and small bodies), at most `limit` bytes.
+    public func collect(limit: Int = 64 << 20) async throws -> Data {
+        var data = Data()
+        for try await chunk in body {
+            data.append(chunk)
+            if data.count > limit {
+                body.cancel()
+                throw DockerError.malformedResponse("the response body exceeds \(limit) bytes")
+            }
+        }
+        return data
+    }
+}
+
+/// Carries requests to a daemon: the libcurl transport, or a recording or replaying one.
+public protocol DockerTransport: Sendable {
+    /// Where the daemon is, for messages.
+    var hostDescription: String { get }
+    /// Sends a request and returns the whole response.
+    func execute(_ request: DockerRequest) async throws -> DockerResponse
+    /// Sends a request and returns once the headers are in; the body streams.
+    func stream(_ request: DockerRequest) async throws -> DockerStreamResponse
+    /// Sends a request that upgrades the connection to a raw two-way byte stream (attach, exec).
+    func hijack(_ request: DockerRequest) async throws -> any HijackedConnection
+}
+
+/// A connection taken over after `101 UPGRADED`: raw bytes both ways.
+public protocol HijackedConnection: Sendable {
+    /// The status and headers of the upgrade response.
+    var status: Int { get }
+    /// The headers of the upgrade response.
+    var headers: HTTPHeaders { get }
+    /// The bytes the daemon sends, as they come.
+    var output: ByteStream { get }
+    /// Sends bytes to the process's stdin.
+    func write(_ data: Data) async throws
+    /// Half-closes the connection: the process sees end of input, output keeps coming.
+    func closeWrite() async throws
+    /// Closes the connection both ways.
+    func close()
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh Debian machine: packages, a running dockerd, dev images.
+# Usage: scripts/setup.sh [--no-images]   (DOCKERSDK_IMAGES="busybox redis mariadb" picks images)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+sudo_cmd=""
+if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
+
+# 1. Packages.
+need=()
+for pkg in libcurl4-openssl-dev docker.io debootstrap busybox-static pkg-config; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# 2. A daemon that answers /_ping.
+sock=${DOCKERSDK_SOCKET:-/var/run/docker.sock}
+ping_ok() { [ -S "$sock" ] && [ "$(curl -s --max-time 3 --unix-socket "$sock" http://localhost/_ping 2>/dev/null)" = "OK" ]; }
+if ! ping_ok; then
+  if [ "$sock" != /var/run/docker.sock ]; then
+    log "no daemon answers at $sock and it is not the default socket: not starting one"; exit 1
+  fi
+  mkdir -p "$root/.build"
+  log "starting dockerd (log: $root/.build/dockerd.log)"
+  # A dockerd killed earlier leaves a stale pid file; dockerd copes, containerd's socket too.
+  $sudo_cmd nohup /usr/sbin/dockerd >"$root/.build/dockerd.log" 2>&1 </dev/null &
+  for _ in $(seq 1 120); do
+    ping_ok && break
+    sleep 0.5
+  done
+  ping_ok || { log "dockerd did not answer within 60 s; last log lines:"; tail -20 "$root/.build/dockerd.log" >&2; exit 1; }
+fi
+log "daemon answers: $(curl -s --unix-socket "$sock" -D - -o /dev/null http://localhost/_ping | tr -d '\r' | grep -i '^api-version' || true)"
+
+# 3. Dev images.
+[ "${1:-}" = "--no-images" ] && exit 0
+bash "$root/scripts/dev-images/build.sh" ${DOCKERSDK_IMAGES:-busybox}
