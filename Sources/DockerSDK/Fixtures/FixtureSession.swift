@@ -1,0 +1,42 @@
+import Foundation
+
+/// A client wired to a fixture: replaying it, or recording it from a live daemon.
+///
+/// Tests call the SDK through `session.docker`, assert on the typed values, then `finish()`.
+/// With `record: true` the same calls go to the real daemon and `finish()` writes the fixture:
+/// re-recording is running the same tests with `DOCKERSDK_RECORD=1`.
+public final class FixtureSession: Sendable {
+    /// The client to call.
+    public let docker: DockerClient
+    /// The replayer, when replaying.
+    public let replay: ReplayTransport?
+    /// The recorder, when recording.
+    public let recorder: RecordingTransport?
+    /// The fixtures folder.
+    public let directory: String
+
+    /// Opens `<directory>/v<apiVersion>/<scenario>.json` for replay, or records it when `record` is true.
+    public init(scenario: String, apiVersion: String = "1.41", directory: String, record: Bool,
+                secrets: [String] = [], chunkSize: Int = 1024) throws {
+        self.directory = directory
+        if record {
+            let recorder = RecordingTransport(recording: CurlTransport(host: try HostDiscovery().resolve().host),
+                                              scenario: scenario, secrets: secrets)
+            self.recorder = recorder
+            replay = nil
+            docker = try DockerClient(transport: recorder)
+        } else {
+            let replay = try ReplayTransport(path: "\(directory)/v\(apiVersion)/\(scenario).json",
+                                             chunkSize: chunkSize, secrets: secrets)
+            self.replay = replay
+            recorder = nil
+            docker = try DockerClient(host: .unix(path: "/replay/\(scenario)"), transport: replay, environment: [:])
+        }
+    }
+
+    /// Saves the recording, or checks that the replay used every exchange and matched every request.
+    public func finish() throws {
+        if let recorder { try recorder.save(under: directory) }
+        if let replay { try replay.assertFinished() }
+    }
+}
