@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),
         .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK"]),
         .testTarget(name: "DockerRecipesTests", dependencies: ["DockerRecipes", "DockerSDK"]),
         .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
