@@ -208,20 +208,28 @@ public struct SlotAssignment: Sendable, Hashable, Codable {
     /// highest-index nodes weight 0 so they are emptied. Only surplus slots move: each node's target is
     /// `Int(Float(16384) / nodes)`, the rounding remainder is spread as in redis-cli, nodes are paired
     /// from most-needing to most-surplus, and a giver hands over its lowest-numbered slots.
-    /// The rebalance threshold is not applied: any imbalance is corrected.
-    public func rebalanced(to nodeCount: Int) -> (assignment: SlotAssignment, movedSlots: Int) {
+    /// As in redis-cli, nothing moves when every node is within `threshold` percent of its target
+    /// (default 2, like `--cluster-threshold`); pass 0 to always even out.
+    public func rebalanced(to nodeCount: Int, threshold: Double = 2) -> (assignment: SlotAssignment, movedSlots: Int) {
         guard nodeCount > 0 else { return (self, 0) }
         let involved = max(self.nodeCount, nodeCount)
         var counts = slotCounts + [Int](repeating: 0, count: involved - self.nodeCount)
         let totalWeight = Float(nodeCount)
         var balance = [Int](repeating: 0, count: involved)
         var totalBalance = 0
+        var thresholdReached = false
         for node in 0..<involved {
             let weight: Float = node < nodeCount ? 1 : 0
             let expected = Int(Float(KeySlot.slotCount) / totalWeight * weight)
             balance[node] = counts[node] - expected
             totalBalance += balance[node]
+            if counts[node] > 0 {
+                if abs(100 - 100 * Double(expected) / Double(counts[node])) > threshold { thresholdReached = true }
+            } else if expected > 1 {
+                thresholdReached = true
+            }
         }
+        guard thresholdReached || threshold <= 0 else { return (self, 0) }
         while totalBalance > 0 {
             for node in 0..<involved where balance[node] <= 0 && totalBalance > 0 {
                 balance[node] -= 1
