@@ -1,0 +1,152 @@
+import DockerSDK
+import Foundation
+
+/// A Redis Cluster of N masters with R replicas each, deployed in containers and verified.
+///
+/// ```swift
+/// let cluster = try await RedisCluster(docker: docker, options: RedisClusterOptions(masters: 3, replicasPerMaster: 1))
+/// let outcome = try await cluster.up(progress: progress)   // created, or found already running
+/// let problems = try await cluster.check()                  // [] when healthy
+/// let drill = try await cluster.failoverDrill(key: "k1")    // a replica takes over, no acknowledged write lost
+/// try await cluster.down()
+/// ```
+public struct RedisCluster: Sendable {
+    /// The client.
+    public let docker: DockerClient
+    /// The layout.
+    public let plan: RedisClusterPlan
+
+    /// Plans a deployment; without an image, picks the dev image when present locally, else `redis:7`.
+    public init(docker: DockerClient, options: RedisClusterOptions = RedisClusterOptions()) async throws {
+        var image = options.image
+        if image == nil {
+            image = try await docker.images.exists(RedisClusterPlan.devImage) ? RedisClusterPlan.devImage : RedisClusterPlan.defaultImage
+        }
+        self.docker = docker
+        plan = try RedisClusterPlan(options: options, image: image ?? RedisClusterPlan.defaultImage)
+    }
+
+    /// What the deployment owns.
+    public var resources: RecipeResources {
+        RecipeResources(docker: docker, recipe: RedisClusterPlan.recipe, instance: plan.options.namePrefix)
+    }
+
+    /// How `up` ended.
+    public enum UpOutcome: Sendable, Equatable {
+        /// The cluster was created and is healthy.
+        case created(seconds: Double)
+        /// A healthy cluster was already running; nothing was changed.
+        case alreadyRunning
+    }
+
+    /// Creates what is missing, forms the cluster, and waits until every node agrees it is healthy.
+    ///
+    /// Running it on a healthy deployment reports `.alreadyRunning` and changes nothing. On failure,
+    /// what was created stays for `down` to remove (everything carries the deployment's labels).
+    @discardableResult
+    public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
+        let existing = try await resources.containers()
+        if !existing.isEmpty, existing.allSatisfy({ $0.state == "running" }), existing.count >= plan.nodes.count,
+           let problems = try? await check(), problems.isEmpty {
+            progress.info("a healthy cluster \(plan.options.namePrefix) of \(existing.count) nodes is already running")
+            return .alreadyRunning
+        }
+        let started = ContinuousClock.now
+        if let network = plan.networkName, case .bridge(_, let subnet) = plan.options.mode {
+            try await ensureNetwork(network, subnet: subnet, progress: progress)
+        }
+        progress.step("starting \(plan.nodes.count) nodes (\(plan.image))")
+        try await startNodes(plan.nodes, existing: existing)
+        try await waitUntilAnswering(plan.nodes, progress: progress)
+        let cli = RedisCLI(docker: docker, container: plan.nodes[0].name)
+        let info = try? await cli.info(plan.nodes[0])
+        if info?.slotsAssigned ?? 0 == 0 {
+            progress.step("forming the cluster: redis-cli --cluster create ... --cluster-replicas \(plan.options.replicasPerMaster)")
+            _ = try await cli.raw(["--cluster", "create"] + plan.nodes.map(\.address)
+                + ["--cluster-replicas", String(plan.options.replicasPerMaster), "--cluster-yes"])
+        } else {
+            progress.info("the nodes already hold a cluster: waiting for it to settle")
+        }
+        try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
+        let elapsed = ContinuousClock.now - started
+        return .created(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Removes every container, the network and the volumes of the deployment, found by labels.
+    @discardableResult
+    public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
+        progress.step("removing \(plan.options.namePrefix)")
+        let removed = try await resources.removeAll()
+        progress.info("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
+        return removed
+    }
+
+    // MARK: - Steps shared by up, failover and scaling
+
+    func ensureNetwork(_ name: String, subnet: String, progress: RecipeProgress) async throws {
+        if let network = try? await docker.networks.inspect(id: name) {
+            guard network.labels?[RecipeLabels.instance] == plan.options.namePrefix else {
+                throw DockerError.conflict(message: "network \(name) exists and does not belong to \(plan.options.namePrefix)")
+            }
+            return
+        }
+        progress.step("creating network \(name) \(subnet)")
+        _ = try await docker.networks.create(NetworkCreate(name: name, driver: "bridge",
+                                                           subnets: [IPAMConfig(subnet: subnet)], labels: resources.labels))
+    }
+
+    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones.
+    func startNodes(_ nodes: [RedisNodePlan], existing: [ContainerSummary]) async throws {
+        let byName = Dictionary(existing.compactMap { c in c.name.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for node in nodes {
+                group.addTask {
+                    if let container = byName[node.name] {
+                        if container.state != "running" { try await docker.containers.start(container.id) }
+                        return
+                    }
+                    let id = try await docker.containers.create(plan.containerSpec(node, labels: resources.labels), name: node.name).id
+                    try await docker.containers.start(id)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func waitUntilAnswering(_ nodes: [RedisNodePlan], progress: RecipeProgress) async throws {
+        progress.step("waiting for \(nodes.count) nodes to answer PING")
+        for node in nodes {
+            let cli = RedisCLI(docker: docker, container: node.name)
+            try await Poll.until("\(node.name) to answer PING", timeout: .seconds(30)) {
+                (await cli.ping(node), nil)
+            }
+        }
+    }
+
+    /// Waits until every node reports `cluster_state:ok`, all slots, all nodes known, and the views agree.
+    func waitUntilHealthy(nodes: [RedisNodePlan], progress: RecipeProgress, timeout: Duration = .seconds(60)) async throws {
+        progress.step("waiting until all \(nodes.count) nodes agree: cluster_state:ok, 16384 slots, no open slots")
+        try await Poll.until("the cluster to converge", timeout: timeout, interval: .milliseconds(300)) {
+            let problems = try await check(nodes: nodes)
+            return (problems.isEmpty, problems.map(\.description).joined(separator: "; "))
+        }
+        progress.report(.pass, "cluster_state:ok on every node; all nodes agree on the slot map")
+    }
+
+    /// The plans of the deployment's nodes that exist now (initial and scaled-out ones), in order.
+    func currentNodes() async throws -> [(plan: RedisNodePlan, container: ContainerSummary)] {
+        try await resources.containers().compactMap { container -> (RedisNodePlan, ContainerSummary)? in
+            guard let index = container.labels?["com.dockersdk.redis.index"].flatMap(Int.init),
+                  let node = try? plan.node(index) else { return nil }
+            return (node, container)
+        }.sorted { $0.0.index < $1.0.index }
+    }
+
+    /// A redis-cli in a running node's container.
+    func anyCLI(excluding: Set<String> = []) async throws -> RedisCLI {
+        guard let running = try await currentNodes().first(where: { $0.container.state == "running" && !excluding.contains($0.plan.name) }) else {
+            throw DockerError.invalidArgument("no node of \(plan.options.namePrefix) is running: run `up` first")
+        }
+        return RedisCLI(docker: docker, container: running.plan.name)
+    }
+}

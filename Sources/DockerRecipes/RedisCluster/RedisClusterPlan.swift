@@ -1,0 +1,166 @@
+import DockerSDK
+import Foundation
+
+/// How a Redis Cluster deployment is laid out: pure values, computed before anything is created.
+public struct RedisClusterOptions: Sendable, Codable, Equatable {
+    /// Where the nodes listen.
+    public enum Mode: Sendable, Codable, Equatable {
+        /// Seed 000: `--net host`, ports basePort... (bus ports +10000), bound to and announced as `announceIP`.
+        case hostNetwork(basePort: Int, announceIP: String)
+        /// Seed 002: a user-defined bridge network with static addresses, port 6379 on each node.
+        case bridge(network: String?, subnet: String)
+    }
+
+    /// Masters (at least 3).
+    public var masters: Int
+    /// Replicas per master.
+    public var replicasPerMaster: Int
+    /// The image; nil picks `dockersdk/redis:7` when present locally, else `redis:7`.
+    public var image: String?
+    /// The network mode.
+    public var mode: Mode
+    /// `cluster-node-timeout` in milliseconds.
+    public var nodeTimeoutMs: Int
+    /// `appendonly yes`.
+    public var appendOnly: Bool
+    /// Container names start with it; it also names the deployment (`com.dockersdk.instance`).
+    public var namePrefix: String
+
+    /// Creates options; the defaults are the seeds' 3 masters x 1 replica on a private bridge network.
+    public init(masters: Int = 3, replicasPerMaster: Int = 1, image: String? = nil,
+                mode: Mode = .bridge(network: nil, subnet: "10.213.38.0/24"), nodeTimeoutMs: Int = 5000,
+                appendOnly: Bool = true, namePrefix: String = "redis") {
+        self.masters = masters
+        self.replicasPerMaster = replicasPerMaster
+        self.image = image
+        self.mode = mode
+        self.nodeTimeoutMs = nodeTimeoutMs
+        self.appendOnly = appendOnly
+        self.namePrefix = namePrefix
+    }
+}
+
+/// One node of the plan.
+public struct RedisNodePlan: Sendable, Codable, Equatable {
+    /// 0-based position; the first `masters` are created as masters by `--cluster create`.
+    public var index: Int
+    /// The container's name, e.g. `redis-1`.
+    public var name: String
+    /// The address other nodes and clients use.
+    public var host: String
+    /// The client port.
+    public var port: Int
+    /// The cluster bus port (port + 10000).
+    public var busPort: Int { port + 10000 }
+    /// `host:port`.
+    public var address: String { "\(host):\(port)" }
+}
+
+/// The computed layout of a deployment.
+public struct RedisClusterPlan: Sendable, Codable, Equatable {
+    /// The options it came from.
+    public var options: RedisClusterOptions
+    /// The image to run.
+    public var image: String
+    /// The nodes of the initial cluster.
+    public var nodes: [RedisNodePlan]
+
+    /// The recipe's label value.
+    public static let recipe = "redis-cluster"
+    /// The image used when none is given and the dev image is missing.
+    public static let defaultImage = "redis:7"
+    /// The dev image built from Debian packages.
+    public static let devImage = "dockersdk/redis:7"
+
+    /// Computes the plan; throws `invalidArgument` on impossible options.
+    public init(options: RedisClusterOptions, image: String) throws {
+        guard options.masters >= 3 else {
+            throw DockerError.invalidArgument("a Redis Cluster needs at least 3 masters (got \(options.masters))")
+        }
+        guard options.replicasPerMaster >= 0 else { throw DockerError.invalidArgument("replicas per master must be >= 0") }
+        guard options.nodeTimeoutMs >= 100 else { throw DockerError.invalidArgument("node timeout must be >= 100 ms") }
+        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", options: .regularExpression) != nil else {
+            throw DockerError.invalidArgument("name prefix \"\(options.namePrefix)\" is not a valid container name")
+        }
+        self.options = options
+        self.image = image
+        let count = options.masters * (1 + options.replicasPerMaster)
+        switch options.mode {
+        case .hostNetwork(let basePort, let ip):
+            guard (1...55535 - count).contains(basePort) else {
+                throw DockerError.invalidArgument("base port \(basePort) leaves no room for \(count) nodes and their bus ports")
+            }
+            _ = try IPv4Address.parse(ip, what: "announce address")
+        case .bridge(_, let subnet):
+            let network = try IPv4Network.parse(subnet)
+            guard network.addressCount >= UInt64(count + 16 + 4) else {
+                throw DockerError.invalidArgument("subnet \(subnet) is too small for \(count) nodes")
+            }
+            guard RedisClusterPlan.privateRanges.contains(where: { $0.contains(network) }) else {
+                throw DockerError.invalidArgument("subnet \(subnet) is not private (use 10/8, 172.16/12 or 192.168/16)")
+            }
+        }
+        nodes = try (0..<count).map { try RedisClusterPlan.node($0, options: options) }
+    }
+
+    static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(IPv4Network.init)
+
+    /// The node at `index` (also beyond the initial ones, for scaling out).
+    public func node(_ index: Int) throws -> RedisNodePlan {
+        try RedisClusterPlan.node(index, options: options)
+    }
+
+    static func node(_ index: Int, options: RedisClusterOptions) throws -> RedisNodePlan {
+        let name = "\(options.namePrefix)-\(index + 1)"
+        switch options.mode {
+        case .hostNetwork(let basePort, let ip):
+            return RedisNodePlan(index: index, name: name, host: ip, port: basePort + index)
+        case .bridge(_, let subnet):
+            let network = try IPv4Network.parse(subnet)
+            // As in seed 002: .11, .12, ... (the gateway is .1).
+            let address = IPv4Address(network.address.value + UInt32(11 + index))
+            guard network.isUsableHost(address) else {
+                throw DockerError.invalidArgument("subnet \(subnet) has no room for node \(index + 1)")
+            }
+            return RedisNodePlan(index: index, name: name, host: address.description, port: 6379)
+        }
+    }
+
+    /// The user-defined network's name (bridge mode), nil in host mode.
+    public var networkName: String? {
+        if case .bridge(let network, _) = options.mode { return network ?? "\(options.namePrefix)-net" }
+        return nil
+    }
+
+    /// The arguments redis-server runs with on `node`.
+    public func serverArguments(_ node: RedisNodePlan) -> [String] {
+        var args = ["redis-server", "--port", String(node.port), "--protected-mode", "no",
+                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes-\(node.port).conf",
+                    "--cluster-node-timeout", String(options.nodeTimeoutMs),
+                    "--appendonly", options.appendOnly ? "yes" : "no", "--dir", "/data",
+                    "--cluster-announce-ip", node.host]
+        if case .hostNetwork = options.mode {
+            // Loopback only: the nodes share the machine's network and must not listen beyond it.
+            args += ["--bind", node.host]
+        } else {
+            args += ["--bind", "0.0.0.0"]
+        }
+        return args
+    }
+
+    /// The container description for `node`, with the deployment's labels.
+    public func containerSpec(_ node: RedisNodePlan, labels: [String: String]) -> ContainerCreate {
+        var nodeLabels = labels
+        nodeLabels["com.dockersdk.redis.index"] = String(node.index)
+        let config = ContainerConfig(image: image, cmd: serverArguments(node), labels: nodeLabels)
+        var host = HostConfig(mounts: [.volume("\(node.name)-data", at: "/data", labels: labels)])
+        var endpoints: [String: EndpointSettings]?
+        if case .hostNetwork = options.mode {
+            host.networkMode = "host"
+        } else if let network = networkName {
+            host.networkMode = network
+            endpoints = [network: EndpointSettings(ipv4Address: node.host)]
+        }
+        return ContainerCreate(config: config, hostConfig: host, endpoints: endpoints)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// What polling gave up on: the condition never held in time.
+public struct PollTimeout: Error, Sendable, CustomStringConvertible {
+    /// What was waited for.
+    public var what: String
+    /// How long it waited.
+    public var seconds: Double
+    /// How many attempts were made.
+    public var attempts: Int
+    /// The last thing observed, for the message.
+    public var lastObservation: String?
+
+    public var description: String {
+        "timed out after \(String(format: "%.1f", seconds)) s (\(attempts) attempts) waiting for \(what)"
+            + (lastObservation.map { "; last seen: \($0)" } ?? "")
+    }
+}
+
+/// Bounded polling: every wait in a recipe has a deadline and an attempt limit, never a fixed sleep.
+public enum Poll {
+    /// Calls `check` until it returns a value, at most `maxAttempts` times within `timeout`.
+    ///
+    /// `check` returns nil (with an optional observation for the error) to try again; errors it throws
+    /// count as "not yet" and the last one is reported.
+    public static func until<T: Sendable>(
+        _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(250),
+        maxAttempts: Int = 1000, check: () async throws -> (value: T?, observation: String?)
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var attempts = 0
+        var last: String?
+        while attempts < maxAttempts {
+            attempts += 1
+            do {
+                let (value, observation) = try await check()
+                if let value { return value }
+                last = observation
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                last = "\(error)"
+            }
+            if clock.now + interval > deadline { break }
+            try await Task.sleep(for: interval)
+        }
+        let seconds = Double(timeout.components.seconds)
+        throw PollTimeout(what: what, seconds: seconds, attempts: attempts, lastObservation: last)
+    }
+
+    /// Polls a condition until it holds.
+    public static func until(
+        _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(250),
+        check: () async throws -> (ok: Bool, observation: String?)
+    ) async throws {
+        let _: Bool = try await until(what, timeout: timeout, interval: interval) {
+            let (ok, observation) = try await check()
+            return (ok ? true : nil, observation)
+        }
+    }
+}

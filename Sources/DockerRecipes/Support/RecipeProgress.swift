@@ -1,0 +1,65 @@
+import Foundation
+
+/// One step of a recipe's progress, for a terminal or a log.
+public struct RecipeEvent: Sendable, Codable, Equatable, CustomStringConvertible {
+    /// How the step went.
+    public enum Level: String, Sendable, Codable {
+        case step, info, pass, fail, warning
+    }
+
+    /// The kind of message.
+    public var level: Level
+    /// What happened, without secrets.
+    public var message: String
+    /// Seconds since the operation began.
+    public var elapsed: Double
+
+    /// Creates an event.
+    public init(level: Level, message: String, elapsed: Double) {
+        self.level = level
+        self.message = message
+        self.elapsed = elapsed
+    }
+
+    public var description: String {
+        let tag = switch level {
+        case .step: "==>"
+        case .info: "   "
+        case .pass: "PASS"
+        case .fail: "FAIL"
+        case .warning: "WARN"
+        }
+        return String(format: "[%6.1fs] ", elapsed) + "\(tag) \(message)"
+    }
+}
+
+/// Where a recipe reports its progress; cheap to copy, safe to share.
+public struct RecipeProgress: Sendable {
+    private let handler: @Sendable (RecipeEvent) -> Void
+    private let start: ContinuousClock.Instant
+
+    /// Reports to `handler`.
+    public init(_ handler: @escaping @Sendable (RecipeEvent) -> Void) {
+        self.handler = handler
+        start = .now
+    }
+
+    /// Reports nowhere.
+    public static let silent = RecipeProgress { _ in }
+
+    /// Seconds since this progress began.
+    public var elapsed: Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Reports a message at a level.
+    public func report(_ level: RecipeEvent.Level, _ message: String) {
+        handler(RecipeEvent(level: level, message: message, elapsed: elapsed))
+    }
+
+    /// Reports the start of a step.
+    public func step(_ message: String) { report(.step, message) }
+    /// Reports a detail.
+    public func info(_ message: String) { report(.info, message) }
+}

@@ -1,0 +1,97 @@
+import DockerSDK
+import Foundation
+
+/// What a recipe deployment owns, found by its labels, and how to remove it all.
+public struct RecipeResources: Sendable {
+    /// The client.
+    public let docker: DockerClient
+    /// The recipe's name (`com.dockersdk.recipe`).
+    public let recipe: String
+    /// The deployment (`com.dockersdk.instance`).
+    public let instance: String
+
+    /// Creates a view of one deployment's resources.
+    public init(docker: DockerClient, recipe: String, instance: String) {
+        self.docker = docker
+        self.recipe = recipe
+        self.instance = instance
+    }
+
+    /// The labels to put on everything the deployment creates.
+    public var labels: [String: String] { RecipeLabels.labels(recipe: recipe, instance: instance) }
+
+    /// Filters matching this deployment.
+    public var filters: Filters {
+        Filters(["label": ["\(RecipeLabels.recipe)=\(recipe)", "\(RecipeLabels.instance)=\(instance)"]])
+    }
+
+    /// The deployment's containers, running or not.
+    public func containers() async throws -> [ContainerSummary] {
+        try await docker.containers.list(all: true, filters: filters)
+    }
+
+    /// What `removeAll` removed.
+    public struct Removed: Sendable, Codable, Equatable {
+        /// Containers removed.
+        public var containers: [String] = []
+        /// Networks removed.
+        public var networks: [String] = []
+        /// Volumes removed.
+        public var volumes: [String] = []
+    }
+
+    /// Removes every container, network and volume with the deployment's labels; keeps going past
+    /// failures and throws the first one at the end.
+    @discardableResult
+    public func removeAll() async throws -> Removed {
+        var removed = Removed()
+        var firstError: (any Error)?
+        let containers = (try? await self.containers()) ?? []
+        await withTaskGroup(of: (String, (any Error)?).self) { group in
+            for container in containers {
+                group.addTask {
+                    do {
+                        try await docker.containers.remove(container.id, force: true, volumes: true)
+                        return (container.name ?? container.id, nil)
+                    } catch DockerError.notFound {
+                        return (container.name ?? container.id, nil)
+                    } catch {
+                        return (container.name ?? container.id, error)
+                    }
+                }
+            }
+            for await (name, error) in group {
+                if let error { firstError = firstError ?? error } else { removed.containers.append(name) }
+            }
+        }
+        do {
+            for network in try await docker.networks.list(filters: filters) {
+                do {
+                    try await docker.networks.remove(id: network.id)
+                    removed.networks.append(network.name)
+                } catch DockerError.notFound {
+                } catch {
+                    firstError = firstError ?? error
+                }
+            }
+        } catch {
+            firstError = firstError ?? error
+        }
+        do {
+            for volume in try await docker.volumes.list(filters: filters) {
+                do {
+                    try await docker.volumes.remove(volume.name, force: true)
+                    removed.volumes.append(volume.name)
+                } catch DockerError.notFound {
+                } catch {
+                    firstError = firstError ?? error
+                }
+            }
+        } catch {
+            firstError = firstError ?? error
+        }
+        if let firstError { throw firstError }
+        removed.containers.sort()
+        return removed
+    }
+}
