@@ -46,8 +46,10 @@ public struct ServerVersion: Sendable, Hashable, Comparable, CustomStringConvert
         self.init(numbers[0], numbers[1], numbers.count > 2 ? numbers[2] : 0)
     }
 
+    /// `major.minor.patch`.
     public var description: String { "\(major).\(minor).\(patch)" }
 
+    /// Numeric ordering by major, minor, patch.
     public static func < (lhs: ServerVersion, rhs: ServerVersion) -> Bool {
         (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
     }
@@ -176,6 +178,7 @@ public enum MySQLFlavor: Sendable, Hashable, CustomStringConvertible {
     /// True when GTIDs must be switched on with `gtid_mode`/`enforce_gtid_consistency` (MySQL; MariaDB always logs GTIDs).
     public var needsGTIDModeOption: Bool { !isMariaDB }
 
+    /// The family, version and generation, e.g. `MySQL 8.0.23 (8.0.22+)`.
     public var description: String {
         switch self {
         case .mysql57(let v): "MySQL \(v) (5.7)"

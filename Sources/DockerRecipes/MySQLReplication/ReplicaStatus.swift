@@ -7,6 +7,7 @@ public enum ReplicationOutputError: Error, Sendable, Equatable, CustomStringConv
     /// A column held a value of the wrong shape.
     case invalidValue(column: String, value: String)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .missingColumn(let names): "replication status has no column \(names.joined(separator: " or "))"

@@ -19,6 +19,7 @@ public struct BinlogCoordinates: Sendable, Hashable, CustomStringConvertible {
         self.position = position
     }
 
+    /// `file:position`.
     public var description: String { "\(file):\(position)" }
 }
 
@@ -55,8 +56,11 @@ public struct ReplicationAccount: Sendable, Hashable, CustomStringConvertible, C
         self.host = host
     }
 
+    /// `'user'@'host'`, without the password.
     public var description: String { "'\(user)'@'\(host)' (password redacted)" }
+    /// As `description`, without the password.
     public var debugDescription: String { "ReplicationAccount(\(description))" }
+    /// A mirror that shows the password as `'***'`, so `dump` does not print it.
     public var customMirror: Mirror {
         Mirror(self, children: ["user": user, "host": host, "password": SQLStatement.redactionMarker])
     }
@@ -75,6 +79,7 @@ public struct ReplicationEndpoint: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
+    /// `host:port`.
     public var description: String { "\(host):\(port)" }
 }
 
@@ -118,8 +123,11 @@ public struct SQLStatement: Sendable, Hashable, CustomStringConvertible, CustomD
     /// True when the statement carries a secret.
     public var containsSecret: Bool { sql != redacted }
 
+    /// The redacted text.
     public var description: String { redacted }
+    /// The redacted text, labelled.
     public var debugDescription: String { "SQLStatement(\(redacted))" }
+    /// A mirror holding only the redacted text, so `dump` does not print secrets.
     public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted]) }
 }
 

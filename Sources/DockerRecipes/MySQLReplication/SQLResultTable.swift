@@ -125,7 +125,7 @@ public struct SQLResultTable: Sendable, Hashable {
         var separatorColumn: Int?
 
         func finishRow() {
-            guard !current.isEmpty || !rows.isEmpty || !columns.isEmpty else { return }
+            guard !current.isEmpty || !columns.isEmpty else { return }
             if columns.isEmpty { columns = current.map(\.0) }
             var values: [String?] = Array(repeating: nil, count: columns.count)
             for (name, value) in current {

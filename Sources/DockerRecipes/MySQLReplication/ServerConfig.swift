@@ -22,6 +22,7 @@ public struct ServerOption: Sendable, Hashable, CustomStringConvertible {
         return value.map { "\(flag)=\($0)" } ?? flag
     }
 
+    /// The my.cnf line.
     public var description: String { configLine }
 }
 
