@@ -109,7 +109,9 @@ extension RedisCluster {
     /// Reads keys back through redirection and counts those with the right value.
     func readKeys(_ keys: [(String, String)], cli: RedisCLI, via node: RedisNodePlan) async throws -> Int {
         let output = try await cli.run(node, [], cluster: true, stdin: keys.map { "GET \($0.0)" }.joined(separator: "\n") + "\n")
+        // redis-cli -c reports each redirection on a line of its own before the reply.
         let values = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.hasPrefix("-> Redirected") }
         return zip(keys, values).filter { $0.0.1 == $0.1 }.count
     }
 

@@ -31,7 +31,7 @@ extension RedisCluster {
         let view = try await cli.nodes(first)
         let slot = KeySlot.slot(for: key)
         guard let owner = view.masters.first(where: { $0.slots.contains { $0.contains(slot) } }),
-              let asked = view.masters.first(where: { $0.id != owner.id }),
+              let asked = view.masters.first(where: { $0.id != owner.id && $0.slotCount > 0 }),
               let askedPlan = nodes.first(where: { $0.host == asked.host && $0.port == asked.port }),
               let ownerPlan = nodes.first(where: { $0.host == owner.host && $0.port == owner.port }) else {
             throw DockerError.invalidArgument("the cluster has no owner for slot \(slot), or a single master")

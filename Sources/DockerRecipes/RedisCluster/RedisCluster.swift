@@ -68,6 +68,7 @@ public struct RedisCluster: Sendable {
             progress.info("the nodes already hold a cluster: waiting for it to settle")
         }
         try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
+        try await waitForRoles(cli: cli, progress: progress)
         let elapsed = ContinuousClock.now - started
         return .created(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
@@ -131,6 +132,19 @@ public struct RedisCluster: Sendable {
             return (problems.isEmpty, problems.map(\.description).joined(separator: "; "))
         }
         progress.report(.pass, "cluster_state:ok on every node; all nodes agree on the slot map")
+    }
+
+    /// Waits until the cluster has the planned masters (with slots) and every replica attached.
+    func waitForRoles(cli: RedisCLI, progress: RecipeProgress) async throws {
+        let masters = plan.options.masters, replicas = plan.options.masters * plan.options.replicasPerMaster
+        try await Poll.until("\(masters) masters and \(replicas) replicas", timeout: .seconds(60), interval: .milliseconds(300)) {
+            let view = try await cli.nodes(plan.nodes[0])
+            let owning = view.masters.filter { $0.slotCount > 0 }.count
+            let attached = view.replicas.filter { $0.masterID.map { id in view.node(id: id) != nil } ?? false }.count
+            return (owning == masters && attached == replicas && view.nodes.count == plan.nodes.count,
+                    "\(owning) masters with slots, \(attached) replicas")
+        }
+        progress.report(.pass, "\(masters) masters own all slots; \(replicas) replicas attached")
     }
 
     /// The plans of the deployment's nodes that exist now (initial and scaled-out ones), in order.
