@@ -18,7 +18,13 @@ log() { printf '[check] %s\n' "$*" >&2; }
 fail() { log "FAIL: $*"; exit 1; }
 
 cleanup() {
-  local ids
+  local rc=$? ids c
+  if [ "$rc" != 0 ]; then
+    for c in $(docker ps -aq --filter "label=$label"); do
+      log "--- last log lines of $(docker inspect -f '{{.Name}}' "$c")"
+      docker logs --tail 15 "$c" 2>&1 | sed 's/^/    /' >&2
+    done
+  fi
   ids=$(docker ps -aq --filter "label=$label")
   [ -z "$ids" ] || docker rm -fv $ids >/dev/null
   ids=$(docker network ls -q --filter "label=$label")
@@ -80,6 +86,7 @@ check_mariadb() {
   # sql HOST [mysql args...]: the mariadb client in a throw-away container on the network; the
   # password goes in through MYSQL_PWD, not the command line.
   sql() { local host=$1; shift; run --rm -e MYSQL_PWD="$pw" "$mariadb_image" mariadb -h "$host" -uroot --batch --skip-column-names "$@"; }
+  slave_status() { run --rm -e MYSQL_PWD="$pw" "$mariadb_image" mariadb -h "$1" -uroot -e 'SHOW SLAVE STATUS\G'; }
   ping_tcp() { run --rm -e MYSQL_PWD="$pw" "$mariadb_image" mariadb-admin -h "$1" -uroot --connect-timeout=2 ping; }
 
   log "mariadb: master with --server-id=7 --log-bin=mysql-bin"
@@ -111,11 +118,11 @@ check_mariadb() {
   wait_for "dic-mariadb-2 accepts TCP logins" 90 1 ping_tcp "$prefix.22"
   sql "$prefix.22" -e "CHANGE MASTER TO MASTER_HOST='$prefix.21', MASTER_USER='repl', MASTER_PASSWORD='replpw', MASTER_LOG_FILE='$file', MASTER_LOG_POS=$pos; START SLAVE;"
   slave_running() {
-    local s; s=$(sql "$prefix.22" -e 'SHOW SLAVE STATUS\G')
+    local s; s=$(slave_status "$prefix.22")
     printf '%s' "$s" | grep -q 'Slave_IO_Running: Yes' && printf '%s' "$s" | grep -q 'Slave_SQL_Running: Yes'
   }
   wait_for "slave IO and SQL threads running" 30 1 slave_running
-  sql "$prefix.22" -e 'SHOW SLAVE STATUS\G' | grep -E 'Slave_(IO|SQL)_Running:|Master_Host|Last_(IO_)?Error:' | sed 's/^ */    /' >&2
+  slave_status "$prefix.22" | grep -E 'Slave_(IO|SQL)_Running:|Master_Host|Last_(IO_)?Error:' | sed 's/^ */    /' >&2
   sql "$prefix.21" -e "CREATE DATABASE repltest; CREATE TABLE repltest.t (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO repltest.t VALUES (1, 'from-master');"
   replicated() { [ "$(sql "$prefix.22" -e 'SELECT v FROM repltest.t WHERE id = 1')" = from-master ]; }
   wait_for "table created on the master appears on the slave" 30 0.5 replicated

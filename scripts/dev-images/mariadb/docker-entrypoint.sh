@@ -171,6 +171,9 @@ init_database() {
   [ -n "$CFG_ROOT_PASSWORD" ] && ROOT_PASSWORD_SET=1
 
   local f
+  if [ -d /docker-entrypoint-initdb.d ] && { ! [ -r /docker-entrypoint-initdb.d ] || ! [ -x /docker-entrypoint-initdb.d ]; }; then
+    warn "/docker-entrypoint-initdb.d is not readable by user $(id -un): its files are not run"
+  fi
   for f in /docker-entrypoint-initdb.d/*; do
     case "$f" in
       *.sh)
