@@ -8,7 +8,10 @@ struct DockerSDKDemo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dockersdk-demo",
         abstract: "Runs DockerSDK scenarios against a real Docker daemon.",
-        subcommands: [InfoCommand.self, TourCommand.self]
+        subcommands: [
+            InfoCommand.self, RunCommand.self, ExecCommand.self, LogsCommand.self, PsCommand.self, RmCommand.self,
+            ImageCommand.self, TourCommand.self,
+        ]
     )
 }
 

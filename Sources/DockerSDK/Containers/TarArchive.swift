@@ -1,0 +1,187 @@
+import Foundation
+
+/// Reads and writes the tar archives `docker cp` moves (ustar, with pax and GNU long names on read).
+public enum TarArchive {
+    /// One file, folder or link in an archive.
+    public struct Entry: Sendable, Equatable {
+        /// What the entry is.
+        public enum Kind: Sendable, Equatable {
+            case file, directory, symlink(target: String), other
+        }
+
+        /// The path inside the archive, e.g. `conf/redis.conf`.
+        public var path: String
+        /// The kind.
+        public var kind: Kind
+        /// The contents, for files.
+        public var data: Data
+        /// The permission bits, e.g. `0o644`.
+        public var mode: Int
+        /// The owner's user ID.
+        public var uid: Int
+        /// The owner's group ID.
+        public var gid: Int
+
+        /// A regular file with the given contents.
+        public static func file(_ path: String, _ data: Data, mode: Int = 0o644, uid: Int = 0, gid: Int = 0) -> Entry {
+            Entry(path: path, kind: .file, data: data, mode: mode, uid: uid, gid: gid)
+        }
+
+        /// A regular file with UTF-8 text.
+        public static func file(_ path: String, text: String, mode: Int = 0o644) -> Entry {
+            .file(path, Data(text.utf8), mode: mode)
+        }
+
+        /// A folder.
+        public static func directory(_ path: String, mode: Int = 0o755) -> Entry {
+            Entry(path: path, kind: .directory, data: Data(), mode: mode, uid: 0, gid: 0)
+        }
+    }
+
+    /// Writes entries as a ustar archive; names longer than ustar allows use a pax header.
+    public static func write(_ entries: [Entry]) throws -> Data {
+        var out = Data()
+        for entry in entries {
+            var name = entry.path
+            if case .directory = entry.kind, !name.hasSuffix("/") { name += "/" }
+            let nameBytes = Array(name.utf8)
+            if nameBytes.count > 100 {
+                let record = paxRecord("path", name)
+                out.append(header(name: "././@PaxHeader", size: record.count, type: UInt8(ascii: "x"), mode: 0o644,
+                                  uid: 0, gid: 0, link: ""))
+                out.append(record)
+                out.append(Data(count: padding(record.count)))
+            }
+            let (type, link): (UInt8, String) = switch entry.kind {
+            case .file: (UInt8(ascii: "0"), "")
+            case .directory: (UInt8(ascii: "5"), "")
+            case .symlink(let target): (UInt8(ascii: "2"), target)
+            case .other: throw DockerError.invalidArgument("cannot write an entry of unknown kind: \(entry.path)")
+            }
+            let size = entry.kind == .file ? entry.data.count : 0
+            out.append(header(name: String(decoding: nameBytes.prefix(100), as: UTF8.self), size: size, type: type,
+                              mode: entry.mode, uid: entry.uid, gid: entry.gid, link: link))
+            if size > 0 {
+                out.append(entry.data)
+                out.append(Data(count: padding(size)))
+            }
+        }
+        out.append(Data(count: 1024))
+        return out
+    }
+
+    /// Reads a tar archive; a truncated or corrupt one is `.malformedResponse`.
+    public static func read(_ data: Data) throws -> [Entry] {
+        var entries: [Entry] = []
+        var offset = data.startIndex
+        var longName: String?
+        while offset + 512 <= data.endIndex {
+            let block = data[offset..<offset + 512]
+            if block.allSatisfy({ $0 == 0 }) { break }
+            guard checksumMatches(block) else { throw DockerError.malformedResponse("tar header checksum mismatch") }
+            let size = try octal(block, 124, 12)
+            let type = block[block.startIndex + 156]
+            let bodyStart = offset + 512
+            guard bodyStart + size <= data.endIndex else { throw DockerError.malformedResponse("tar entry truncated") }
+            let body = data.subdata(in: bodyStart..<bodyStart + size)
+            offset = bodyStart + size + padding(size)
+            switch type {
+            case UInt8(ascii: "x"):
+                longName = paxPath(body) ?? longName
+                continue
+            case UInt8(ascii: "g"):
+                continue
+            case UInt8(ascii: "L"):
+                longName = String(decoding: body.prefix { $0 != 0 }, as: UTF8.self)
+                continue
+            default:
+                break
+            }
+            var name = string(block, 0, 100)
+            let prefix = string(block, 345, 155)
+            if !prefix.isEmpty { name = prefix + "/" + name }
+            if let long = longName { name = long }
+            longName = nil
+            let kind: Entry.Kind = switch type {
+            case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): .file
+            case UInt8(ascii: "5"): .directory
+            case UInt8(ascii: "2"): .symlink(target: string(block, 157, 100))
+            default: .other
+            }
+            entries.append(Entry(path: name, kind: kind, data: kind == .file ? body : Data(),
+                                 mode: (try? octal(block, 100, 8)) ?? 0, uid: (try? octal(block, 108, 8)) ?? 0,
+                                 gid: (try? octal(block, 116, 8)) ?? 0))
+        }
+        return entries
+    }
+
+    private static func padding(_ size: Int) -> Int { (512 - size % 512) % 512 }
+
+    private static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String) -> Data {
+        var block = [UInt8](repeating: 0, count: 512)
+        func put(_ text: String, _ at: Int, _ length: Int) {
+            for (i, byte) in text.utf8.prefix(length).enumerated() { block[at + i] = byte }
+        }
+        func putOctal(_ value: Int, _ at: Int, _ length: Int) {
+            put(String(String(value, radix: 8).suffix(length - 1)).leftPadded(to: length - 1), at, length - 1)
+        }
+        put(name, 0, 100)
+        putOctal(mode, 100, 8)
+        putOctal(uid, 108, 8)
+        putOctal(gid, 116, 8)
+        putOctal(size, 124, 12)
+        putOctal(Int(Date().timeIntervalSince1970), 136, 12)
+        block[156] = type
+        put(link, 157, 100)
+        put("ustar", 257, 6)
+        put("00", 263, 2)
+        for i in 148..<156 { block[i] = UInt8(ascii: " ") }
+        let sum = block.reduce(0) { $0 + Int($1) }
+        put(String(String(sum, radix: 8)).leftPadded(to: 6), 148, 6)
+        block[154] = 0
+        block[155] = UInt8(ascii: " ")
+        return Data(block)
+    }
+
+    private static func checksumMatches(_ block: Data) -> Bool {
+        guard let stored = try? octal(block, 148, 8) else { return false }
+        var sum = 0
+        for (i, byte) in block.enumerated() { sum += (148..<156).contains(i) ? 32 : Int(byte) }
+        return sum == stored
+    }
+
+    private static func string(_ block: Data, _ at: Int, _ length: Int) -> String {
+        let field = block[(block.startIndex + at)..<(block.startIndex + at + length)]
+        return String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    private static func octal(_ block: Data, _ at: Int, _ length: Int) throws -> Int {
+        let text = string(block, at, length).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
+        if text.isEmpty { return 0 }
+        guard let value = Int(text, radix: 8) else { throw DockerError.malformedResponse("bad number in tar header") }
+        return value
+    }
+
+    private static func paxRecord(_ key: String, _ value: String) -> Data {
+        let body = " \(key)=\(value)\n"
+        var length = body.utf8.count + 1
+        while String(length).count + body.utf8.count != length { length = String(length).count + body.utf8.count }
+        return Data("\(length)\(body)".utf8)
+    }
+
+    private static func paxPath(_ data: Data) -> String? {
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(separator: "\n") {
+            guard let space = line.firstIndex(of: " ") else { continue }
+            let record = line[line.index(after: space)...]
+            if record.hasPrefix("path=") { return String(record.dropFirst(5)) }
+        }
+        return nil
+    }
+}
+
+private extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+extension DockerClient {
+    /// The Exec area: run commands in running containers.
+    public var exec: ExecAPI { ExecAPI(client: self) }
+}
+
+/// The Exec area of the Engine API (`/containers/{id}/exec`, `/exec/{id}/...`).
+public struct ExecAPI: Sendable {
+    let client: DockerClient
+
+    /// Creates an exec instance; a stopped container is `.conflict`.
+    public func create(container: String, _ config: ExecConfig) async throws -> String {
+        struct Created: Decodable { let Id: String }
+        return try await client.decode(Created.self, "POST", "/containers/\(ContainersAPI.escape(container))/exec",
+                                       body: .json(config)).Id
+    }
+
+    /// Starts an exec in the background and returns at once.
+    public func startDetached(_ id: String) async throws {
+        _ = try await client.send("POST", "/exec/\(ContainersAPI.escape(id))/start",
+                                  body: .json(ExecStart(detach: true, tty: false)))
+    }
+
+    /// Starts an exec and streams its output (no stdin).
+    public func start(_ id: String, tty: Bool = false) async throws -> OutputStream {
+        let response = try await client.openStream("POST", "/exec/\(ContainersAPI.escape(id))/start",
+                                                   body: .json(ExecStart(detach: false, tty: tty)))
+        return OutputStream(bytes: response.body, multiplexed: !tty)
+    }
+
+    /// Starts an exec with stdin over a hijacked connection: write, then `closeStdin()` for EOF.
+    public func startAttached(_ id: String, tty: Bool = false) async throws -> AttachedSession {
+        let connection = try await client.openHijacked("POST", "/exec/\(ContainersAPI.escape(id))/start",
+                                                       body: .json(ExecStart(detach: false, tty: tty)))
+        return AttachedSession(connection: connection, multiplexed: !tty)
+    }
+
+    /// Resizes the exec's TTY.
+    public func resize(_ id: String, height: Int, width: Int) async throws {
+        _ = try await client.send("POST", "/exec/\(ContainersAPI.escape(id))/resize",
+                                  query: [QueryItem("h", String(height)), QueryItem("w", String(width))])
+    }
+
+    /// The exec's state and exit code.
+    public func inspect(_ id: String) async throws -> ExecInspect {
+        try await client.decode(ExecInspect.self, "GET", "/exec/\(ContainersAPI.escape(id))/json")
+    }
+
+    /// Runs `command` in `container` to the end and returns its stdout, stderr and exit code.
+    ///
+    /// With `stdin`, the bytes are sent and stdin closed, over a hijacked connection.
+    public func run(_ command: [String], in container: String, stdin: Data? = nil, env: [String]? = nil,
+                    workingDir: String? = nil, user: String? = nil, privileged: Bool = false) async throws -> ExecResult {
+        var config = ExecConfig(cmd: command, env: env, workingDir: workingDir, user: user, privileged: privileged)
+        config.attachStdin = stdin != nil
+        let id = try await create(container: container, config)
+        let output: (stdout: Data, stderr: Data)
+        if let stdin {
+            let session = try await startAttached(id)
+            async let collected = session.output.collect()
+            do {
+                try await session.write(stdin)
+                try await session.closeStdin()
+            } catch {
+                session.close()
+                _ = try? await collected
+                throw error
+            }
+            output = try await collected
+            session.close()
+        } else {
+            output = try await start(id).collect()
+        }
+        let state = try await finished(id)
+        return ExecResult(stdout: output.stdout, stderr: output.stderr, exitCode: state.exitCode ?? -1)
+    }
+
+    /// Inspects until the exec has stopped running (bounded: the output already ended).
+    private func finished(_ id: String) async throws -> ExecInspect {
+        var state = try await inspect(id)
+        var tries = 0
+        while state.running && tries < 100 {
+            try await Task.sleep(for: .milliseconds(20))
+            state = try await inspect(id)
+            tries += 1
+        }
+        return state
+    }
+}
+
+/// What an exec runs and how (`POST /containers/{id}/exec`).
+public struct ExecConfig: Codable, Sendable, Equatable {
+    /// The command and its arguments.
+    public var cmd: [String]
+    /// Extra environment, `NAME=value`.
+    public var env: [String]?
+    /// The working directory.
+    public var workingDir: String?
+    /// The user.
+    public var user: String?
+    /// Extended privileges.
+    public var privileged: Bool?
+    /// Allocate a TTY.
+    public var tty: Bool?
+    /// Attach stdin.
+    public var attachStdin: Bool?
+    /// Attach stdout.
+    public var attachStdout: Bool?
+    /// Attach stderr.
+    public var attachStderr: Bool?
+
+    /// Creates an exec configuration that captures stdout and stderr.
+    public init(cmd: [String], env: [String]? = nil, workingDir: String? = nil, user: String? = nil,
+                privileged: Bool = false, tty: Bool = false, attachStdin: Bool = false) {
+        self.cmd = cmd
+        self.env = env
+        self.workingDir = workingDir
+        self.user = user
+        self.privileged = privileged
+        self.tty = tty
+        self.attachStdin = attachStdin
+        attachStdout = true
+        attachStderr = true
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cmd = "Cmd", env = "Env", workingDir = "WorkingDir", user = "User", privileged = "Privileged", tty = "Tty"
+        case attachStdin = "AttachStdin", attachStdout = "AttachStdout", attachStderr = "AttachStderr"
+    }
+}
+
+struct ExecStart: Encodable {
+    let detach: Bool
+    let tty: Bool
+    enum CodingKeys: String, CodingKey { case detach = "Detach", tty = "Tty" }
+}
+
+/// An exec's state (`GET /exec/{id}/json`).
+public struct ExecInspect: Codable, Sendable, Equatable {
+    /// The exec's ID.
+    public var id: String
+    /// Whether it still runs.
+    public var running: Bool
+    /// The exit code, once it ended.
+    public var exitCode: Int?
+    /// The container it runs in.
+    public var containerID: String?
+    /// The process's PID on the host.
+    public var pid: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "ID", running = "Running", exitCode = "ExitCode", containerID = "ContainerID", pid = "Pid"
+    }
+}
+
+/// What a finished command produced.
+public struct ExecResult: Sendable, Equatable {
+    /// Everything written to stdout.
+    public var stdout: Data
+    /// Everything written to stderr.
+    public var stderr: Data
+    /// The exit code.
+    public var exitCode: Int
+
+    /// Creates a result.
+    public init(stdout: Data, stderr: Data, exitCode: Int) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.exitCode = exitCode
+    }
+
+    /// stdout as UTF-8 text.
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    /// stderr as UTF-8 text.
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import DockerSDK
+import Foundation
+
+/// `dockersdk-demo run`: like `docker run`; without -d, prints the output and exits with the container's code.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Create and run a container.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The container's name.") var name: String?
+    @Flag(help: "Remove the container when it exits.") var rm = false
+    @Flag(name: .shortAndLong, help: "Run in the background and print the container's ID.") var detach = false
+    @Option(name: .short, help: "Environment variable NAME=value (repeatable).") var env: [String] = []
+    @Option(name: .short, help: "Publish a port, [ip:]host:container (repeatable).") var publish: [String] = []
+    @Option(help: "Network mode or network name.") var net: String?
+    @Option(help: "Static IPv4 address on --net.") var ip: String?
+    @Flag(help: "Give extended privileges.") var privileged = false
+    @Argument(help: "The image.") var image: String
+    @Argument(parsing: .postTerminator, help: "The command and its arguments.") var command: [String] = []
+
+    func run() async throws {
+        let code: Int32
+        do {
+            code = try await execute()
+        } catch {
+            throw fail(error)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private func execute() async throws -> Int32 {
+        let docker = try global.client()
+        var host = HostConfig(networkMode: net, privileged: privileged ? true : nil)
+        for spec in publish {
+            let parts = spec.split(separator: ":").map(String.init)
+            guard (2...3).contains(parts.count), let container = Int(parts.last ?? ""), let hostPort = Int(parts[parts.count - 2]) else {
+                throw DockerError.invalidArgument("bad -p \(spec): use [ip:]hostPort:containerPort")
+            }
+            host.publish(container, on: hostPort, hostIP: parts.count == 3 ? parts[0] : nil)
+        }
+        var config = ContainerConfig(image: image, cmd: command.isEmpty ? nil : command, env: env.isEmpty ? nil : env,
+                                     labels: ["com.dockersdk.recipe": "demo-run"])
+        config.attachStdout = !detach
+        config.attachStderr = !detach
+        var endpoints: [String: EndpointSettings]?
+        if let net, let ip { endpoints = [net: EndpointSettings(ipv4Address: ip)] }
+        let id = try await docker.containers.create(ContainerCreate(config: config, hostConfig: host, endpoints: endpoints),
+                                                    name: name).id
+        if detach {
+            try await docker.containers.start(id)
+            print(id)
+            return 0
+        }
+        do {
+            let session = try await docker.containers.attach(id, stdin: false)
+            try await docker.containers.start(id)
+            for try await chunk in session.output {
+                if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
+            }
+            session.close()
+            let result = try await docker.containers.wait(id)
+            if rm { try await docker.containers.remove(id, force: true) }
+            return Int32(truncatingIfNeeded: result.statusCode)
+        } catch {
+            if rm { try? await docker.containers.remove(id, force: true) }
+            throw error
+        }
+    }
+}

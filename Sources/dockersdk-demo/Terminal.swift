@@ -1,0 +1,24 @@
+import Foundation
+
+/// Writing to the demo's stdout and stderr, unbuffered and binary-safe.
+enum Terminal {
+    static func out(_ data: Data) {
+        FileHandle.standardOutput.write(data)
+    }
+
+    static func err(_ data: Data) {
+        FileHandle.standardError.write(data)
+    }
+
+    /// A progress line on stderr, only when stderr is a terminal.
+    static func progress(_ text: String) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        err(Data("\r\u{1B}[2K\(text)".utf8))
+    }
+
+    /// Ends a progress line.
+    static func endProgress() {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        err(Data("\r\u{1B}[2K".utf8))
+    }
+}
