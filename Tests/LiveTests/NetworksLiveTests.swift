@@ -38,14 +38,20 @@ final class NetworksLiveTests: XCTestCase {
             XCTAssertEqual(endpoint.gateway, gateway.description)
             XCTAssertTrue(endpoint.aliases?.contains(alias) == true, "\(endpoint.aliases ?? [])")
 
-            // Another container on the network resolves the alias to the static address.
-            let client = try await LiveContainers.run(
-                docker, name: Live.name("cli"), cmd: ["ping", "-c", "1", "-W", "5", alias], labels: labels,
-                endpoints: [name: EndpointSettings()], cleanup: cleanup)
-            let status = try await LiveContainers.wait(docker, id: client)
-            let output = try await LiveContainers.logs(docker, id: client)
-            XCTAssertEqual(status, 0, "ping \(alias) failed: \(output)")
-            XCTAssertTrue(output.contains("(\(staticIP))"), "ping did not resolve \(alias) to \(staticIP): \(output)")
+            // Another container, attached at create, gets a dynamic address from the IP range
+            // and resolves the alias to the static address through the daemon's DNS.
+            let peer = try await LiveContainers.run(docker, name: Live.name("peer"), labels: labels,
+                                                    endpoints: [name: EndpointSettings(aliases: ["peer"])], cleanup: cleanup)
+            let peerEndpoint = try await LiveContainers.endpoint(docker, container: peer, network: name)
+            let peerAddress = try XCTUnwrap(peerEndpoint.ipAddress.flatMap(IPv4Address.init))
+            XCTAssertTrue(try IPv4Network.parse(network.subnets[0].ipRange ?? "").contains(peerAddress),
+                          "\(peerAddress) is outside the IP range")
+            let lookup = try await docker.exec.run(["nslookup", alias], in: peer)
+            XCTAssertEqual(lookup.exitCode, 0, lookup.stdoutText + lookup.stderrText)
+            XCTAssertTrue(lookup.stdoutText.contains(staticIP.description), "nslookup \(alias): \(lookup.stdoutText)")
+            let ping = try await docker.exec.run(["ping", "-c", "1", "-W", "5", alias], in: peer)
+            XCTAssertEqual(ping.exitCode, 0, ping.stdoutText + ping.stderrText)
+            XCTAssertTrue(ping.stdoutText.contains("(\(staticIP))"), "ping \(alias): \(ping.stdoutText)")
 
             try await docker.networks.disconnect(network: created.id, container: server)
             let detached = try await docker.networks.inspect(id: created.id)
@@ -208,87 +214,26 @@ final class Cleanup: @unchecked Sendable {
     }
 }
 
-/// Containers through the low-level transport, until the typed containers API is used here.
+/// Containers for the network tests, through the typed containers API.
 enum LiveContainers {
     static let image = "dockersdk/busybox:latest"
-
-    private struct Create: Encodable {
-        let image: String
-        let cmd: [String]
-        let labels: [String: String]
-        let networkingConfig: NetworkingConfig?
-        enum CodingKeys: String, CodingKey {
-            case image = "Image", cmd = "Cmd", labels = "Labels", networkingConfig = "NetworkingConfig"
-        }
-    }
-
-    private struct NetworkingConfig: Encodable {
-        let endpointsConfig: [String: EndpointSettings]
-        enum CodingKeys: String, CodingKey { case endpointsConfig = "EndpointsConfig" }
-    }
-
-    private struct Created: Decodable {
-        let id: String
-        enum CodingKeys: String, CodingKey { case id = "Id" }
-    }
-
-    private struct Inspect: Decodable {
-        let networkSettings: Settings
-        struct Settings: Decodable {
-            let networks: [String: EndpointSettings]?
-            enum CodingKeys: String, CodingKey { case networks = "Networks" }
-        }
-        enum CodingKeys: String, CodingKey { case networkSettings = "NetworkSettings" }
-    }
-
-    private struct WaitResult: Decodable {
-        let statusCode: Int
-        enum CodingKeys: String, CodingKey { case statusCode = "StatusCode" }
-    }
-
-    private static func request(_ docker: DockerClient, _ method: String, _ path: String, query: [QueryItem] = [],
-                                body: RequestBody? = nil, timeout: Duration = .seconds(60)) async throws -> DockerResponse {
-        let version = try await docker.apiVersion()
-        let response = try await docker.transport.execute(DockerRequest(
-            method: method, path: path, query: query, body: body, apiVersion: version, timeout: timeout))
-        guard (200..<300).contains(response.status) else {
-            throw DockerError.from(status: response.status, body: response.body, requested: version)
-        }
-        return response
-    }
 
     /// Creates and starts a labelled container; it is registered for cleanup as soon as it exists.
     static func run(_ docker: DockerClient, name: String, cmd: [String] = ["sleep", "300"], labels: [String: String],
                     endpoints: [String: EndpointSettings]? = nil, cleanup: Cleanup) async throws -> String {
-        let body = Create(image: image, cmd: cmd, labels: labels, networkingConfig: endpoints.map(NetworkingConfig.init))
-        let response = try await request(docker, "POST", "/containers/create", query: [QueryItem("name", name)],
-                                         body: try .json(body))
-        let id = try JSONDecoder().decode(Created.self, from: response.body).id
+        let spec = ContainerCreate(config: ContainerConfig(image: image, cmd: cmd, labels: labels), endpoints: endpoints)
+        let id = try await docker.containers.create(spec, name: name).id
         cleanup.container(id)
-        _ = try await request(docker, "POST", "/containers/\(id)/start")
+        try await docker.containers.start(id)
         return id
     }
 
     static func endpoint(_ docker: DockerClient, container: String, network: String) async throws -> EndpointSettings {
-        let response = try await request(docker, "GET", "/containers/\(container)/json")
-        let inspect = try JSONDecoder().decode(Inspect.self, from: response.body)
-        return try XCTUnwrap(inspect.networkSettings.networks?[network], "no endpoint on \(network)")
-    }
-
-    /// Waits (at most 60 s) for the container to exit; returns its exit code.
-    static func wait(_ docker: DockerClient, id: String) async throws -> Int {
-        let response = try await request(docker, "POST", "/containers/\(id)/wait")
-        return try JSONDecoder().decode(WaitResult.self, from: response.body).statusCode
-    }
-
-    /// The container's output, stdout and stderr, with the multiplexing headers left in.
-    static func logs(_ docker: DockerClient, id: String) async throws -> String {
-        let response = try await request(docker, "GET", "/containers/\(id)/logs",
-                                         query: [QueryItem("stdout", "1"), QueryItem("stderr", "1")])
-        return String(decoding: response.body.filter { $0 == 10 || $0 >= 32 }, as: UTF8.self)
+        let inspect = try await docker.containers.inspect(container)
+        return try XCTUnwrap(inspect.networkSettings?.networks?[network], "no endpoint on \(network)")
     }
 
     static func remove(_ docker: DockerClient, id: String) async throws {
-        _ = try await request(docker, "DELETE", "/containers/\(id)", query: [QueryItem("force", "1")])
+        try await docker.containers.remove(id, force: true)
     }
 }
