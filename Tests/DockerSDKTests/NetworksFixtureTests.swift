@@ -157,8 +157,10 @@ final class NetworksFixtureTests: XCTestCase {
         } catch DockerError.notFound {}
         do {
             try await docker.networks.connect(network: "dockersdk-fixture-net-missing", container: "nothing")
-            XCTFail("no such network")
-        } catch DockerError.notFound {}
+            XCTFail("no such network or container")
+        } catch let DockerError.notFound(message) {
+            XCTAssertEqual(message, "No such container: nothing", "dockerd 20.10 looks the container up first")
+        }
 
         // Client-side validation: nothing is sent (the fixture has no exchange for these).
         do {
@@ -225,5 +227,36 @@ enum FixtureContainers {
     static func endpoint(_ docker: DockerClient, container: String, network: String) async throws -> EndpointSettings {
         let inspect = try await docker.containers.inspect(container)
         return try XCTUnwrap(inspect.networkSettings?.networks?[network], "no endpoint on \(network)")
+    }
+}
+
+/// The Networks API against exchanges synthesized for Docker 29 (API 1.52) from the official reference.
+final class NetworksDocker29FixtureTests: XCTestCase {
+    func testCreateOmitsCheckDuplicateAndDecodesNewerFields() async throws {
+        let session = try fixture("networks-docker29", apiVersion: "1.52")
+        let docker = session.docker
+        let config = NetworkCreate(name: "backend", subnets: [IPAMConfig(subnet: "10.213.7.0/24", gateway: "10.213.7.1")],
+                                   labels: ["com.example.some-label": "some-value"])
+        XCTAssertEqual(config.checkDuplicate, true)
+        let created = try await docker.networks.create(config)  // the fixture's body has no CheckDuplicate
+        XCTAssertEqual(created.id, "7d86d31b1478e7cca9ebed7e73aa0fdeec46c5ca29497431d3007d2d9e15ed99")
+        do {
+            try await docker.networks.create(config)
+            XCTFail("Docker 25+ always refuses a duplicate name")
+        } catch let DockerError.conflict(message) {
+            XCTAssertEqual(message, "network with name backend already exists")
+        }
+
+        let network = try await docker.networks.inspect(id: "backend")
+        XCTAssertEqual(network.enableIPv4, true)
+        XCTAssertEqual(network.ipam?.options, [:])
+        XCTAssertEqual(network.status?.ipam?.subnets?["10.213.7.0/24"]?.ipsInUse, 4)
+        XCTAssertEqual(network.status?.ipam?.subnets?["10.213.7.0/24"]?.dynamicIPsAvailable, 252)
+        XCTAssertEqual(network.container("test")?.ipv4, "10.213.7.2")
+
+        let listed = try await docker.networks.list(filters: ["name": ["backend"]])
+        XCTAssertEqual(listed.map(\.id), [created.id])
+        XCTAssertNil(listed[0].containers, "API 1.50+ lists networks without their containers")
+        try session.finish()
     }
 }
