@@ -66,7 +66,7 @@ final class NetworksFixtureTests: XCTestCase {
         let labelled = try await docker.networks.list(filters: .label("com.dockersdk.instance", "networks-fixture"))
         XCTAssertEqual(labelled.map(\.name), [network])
 
-        let containerID = try await RawContainers.run(docker, name: container, labels: Self.labels)
+        let containerID = try await FixtureContainers.run(docker, name: container, labels: Self.labels)
         try await docker.networks.connect(inspected, container: containerID,
                                           config: EndpointConfig(ipv4Address: "10.213.250.10", aliases: ["web", "api"]))
 
@@ -79,7 +79,7 @@ final class NetworksFixtureTests: XCTestCase {
         XCTAssertEqual(attached.container(container)?.endpointID, endpoint.endpointID)
 
         // The container's own view of the endpoint decodes as EndpointSettings.
-        let settings = try await RawContainers.endpoint(docker, container: containerID, network: network)
+        let settings = try await FixtureContainers.endpoint(docker, container: containerID, network: network)
         XCTAssertEqual(settings.networkID, created.id)
         XCTAssertEqual(settings.ipAddress, "10.213.250.10")
         XCTAssertEqual(settings.ipPrefixLen, 24)
@@ -108,7 +108,7 @@ final class NetworksFixtureTests: XCTestCase {
             XCTAssertNotNil(error.message, "\(error)")
         }
 
-        try await RawContainers.remove(docker, id: containerID)
+        try await docker.containers.remove(containerID, force: true)
         try await docker.networks.remove(id: created.id)
         do {
             _ = try await docker.networks.inspect(id: created.id)
@@ -157,8 +157,10 @@ final class NetworksFixtureTests: XCTestCase {
         } catch DockerError.notFound {}
         do {
             try await docker.networks.connect(network: "dockersdk-fixture-net-missing", container: "nothing")
-            XCTFail("no such network")
-        } catch DockerError.notFound {}
+            XCTFail("no such network or container")
+        } catch let DockerError.notFound(message) {
+            XCTAssertEqual(message, "No such container: nothing", "dockerd 20.10 looks the container up first")
+        }
 
         // Client-side validation: nothing is sent (the fixture has no exchange for these).
         do {
@@ -203,75 +205,58 @@ final class NetworksFixtureTests: XCTestCase {
         guard recordingFixtures else { return }
         let docker = try DockerClient()
         for name in containers {
-            _ = try? await docker.transport.execute(DockerRequest(
-                method: "DELETE", path: "/containers/\(name)", query: [QueryItem("force", "1")], apiVersion: APIVersion(1, 41)))
+            try? await docker.containers.remove(name, force: true)
         }
         for name in networks { try? await docker.networks.remove(id: name) }
     }
 }
 
-/// Containers through the low-level transport, until the typed containers API is used here.
-enum RawContainers {
-    struct Create: Encodable {
-        let image: String
-        let cmd: [String]
-        let labels: [String: String]
-        let networkingConfig: NetworkingConfig?
-        enum CodingKeys: String, CodingKey {
-            case image = "Image", cmd = "Cmd", labels = "Labels", networkingConfig = "NetworkingConfig"
-        }
-    }
-
-    struct NetworkingConfig: Encodable {
-        let endpointsConfig: [String: EndpointSettings]
-        enum CodingKeys: String, CodingKey { case endpointsConfig = "EndpointsConfig" }
-    }
-
-    struct Created: Decodable {
-        let id: String
-        enum CodingKeys: String, CodingKey { case id = "Id" }
-    }
-
-    struct Inspect: Decodable {
-        let networkSettings: Settings
-        struct Settings: Decodable {
-            let networks: [String: EndpointSettings]?
-            enum CodingKeys: String, CodingKey { case networks = "Networks" }
-        }
-        enum CodingKeys: String, CodingKey { case networkSettings = "NetworkSettings" }
-    }
-
-    static func request(_ docker: DockerClient, _ method: String, _ path: String, query: [QueryItem] = [],
-                        body: RequestBody? = nil, timeout: Duration? = .seconds(60)) async throws -> DockerResponse {
-        let response = try await docker.transport.execute(DockerRequest(
-            method: method, path: path, query: query, body: body, apiVersion: APIVersion(1, 41), timeout: timeout))
-        guard (200..<300).contains(response.status) else {
-            throw DockerError.from(status: response.status, body: response.body, requested: APIVersion(1, 41))
-        }
-        return response
-    }
-
-    /// Creates and starts a container; returns its ID.
+/// Containers for the network scenarios, through the typed containers API.
+enum FixtureContainers {
+    /// Creates and starts a labelled container; returns its ID.
     static func run(_ docker: DockerClient, name: String, cmd: [String] = ["sleep", "300"], labels: [String: String],
                     endpoints: [String: EndpointSettings]? = nil) async throws -> String {
-        let body = Create(image: NetworksFixtureTests.image, cmd: cmd, labels: labels,
-                          networkingConfig: endpoints.map(NetworkingConfig.init))
-        let response = try await request(docker, "POST", "/containers/create", query: [QueryItem("name", name)],
-                                         body: try .json(body))
-        let id = try JSONDecoder().decode(Created.self, from: response.body).id
-        _ = try await request(docker, "POST", "/containers/\(id)/start")
+        let spec = ContainerCreate(config: ContainerConfig(image: NetworksFixtureTests.image, cmd: cmd, labels: labels),
+                                   endpoints: endpoints)
+        let id = try await docker.containers.create(spec, name: name).id
+        try await docker.containers.start(id)
         return id
     }
 
     /// The container's endpoint on `network`, from its inspect.
     static func endpoint(_ docker: DockerClient, container: String, network: String) async throws -> EndpointSettings {
-        let response = try await request(docker, "GET", "/containers/\(container)/json")
-        let inspect = try JSONDecoder().decode(Inspect.self, from: response.body)
-        return try XCTUnwrap(inspect.networkSettings.networks?[network], "no endpoint on \(network)")
+        let inspect = try await docker.containers.inspect(container)
+        return try XCTUnwrap(inspect.networkSettings?.networks?[network], "no endpoint on \(network)")
     }
+}
 
-    /// Removes a container, running or not.
-    static func remove(_ docker: DockerClient, id: String) async throws {
-        _ = try await request(docker, "DELETE", "/containers/\(id)", query: [QueryItem("force", "1")])
+/// The Networks API against exchanges synthesized for Docker 29 (API 1.52) from the official reference.
+final class NetworksDocker29FixtureTests: XCTestCase {
+    func testCreateOmitsCheckDuplicateAndDecodesNewerFields() async throws {
+        let session = try fixture("networks-docker29", apiVersion: "1.52")
+        let docker = session.docker
+        let config = NetworkCreate(name: "backend", subnets: [IPAMConfig(subnet: "10.213.7.0/24", gateway: "10.213.7.1")],
+                                   labels: ["com.example.some-label": "some-value"])
+        XCTAssertEqual(config.checkDuplicate, true)
+        let created = try await docker.networks.create(config)  // the fixture's body has no CheckDuplicate
+        XCTAssertEqual(created.id, "7d86d31b1478e7cca9ebed7e73aa0fdeec46c5ca29497431d3007d2d9e15ed99")
+        do {
+            try await docker.networks.create(config)
+            XCTFail("Docker 25+ always refuses a duplicate name")
+        } catch let DockerError.conflict(message) {
+            XCTAssertEqual(message, "network with name backend already exists")
+        }
+
+        let network = try await docker.networks.inspect(id: "backend")
+        XCTAssertEqual(network.enableIPv4, true)
+        XCTAssertEqual(network.ipam?.options, [:])
+        XCTAssertEqual(network.status?.ipam?.subnets?["10.213.7.0/24"]?.ipsInUse, 4)
+        XCTAssertEqual(network.status?.ipam?.subnets?["10.213.7.0/24"]?.dynamicIPsAvailable, 252)
+        XCTAssertEqual(network.container("test")?.ipv4, "10.213.7.2")
+
+        let listed = try await docker.networks.list(filters: ["name": ["backend"]])
+        XCTAssertEqual(listed.map(\.id), [created.id])
+        XCTAssertNil(listed[0].containers, "API 1.50+ lists networks without their containers")
+        try session.finish()
     }
 }

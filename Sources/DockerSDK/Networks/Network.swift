@@ -42,7 +42,7 @@ public struct Network: Codable, Sendable, Equatable {
     /// The IPAM configurations (subnets), empty when none.
     public var subnets: [IPAMConfig] { ipam?.config ?? [] }
 
-    /// The endpoint of the container with this ID (or ID prefix), if attached.
+    /// The endpoint of the container with this ID, ID prefix or name, if attached.
     public func container(_ idOrPrefix: String) -> NetworkContainer? {
         guard let containers, !idOrPrefix.isEmpty else { return nil }
         if let exact = containers[idOrPrefix] { return exact }
