@@ -10,7 +10,8 @@ struct DockerSDKDemo: AsyncParsableCommand {
         abstract: "Runs DockerSDK scenarios against a real Docker daemon.",
         subcommands: [
             InfoCommand.self, RunCommand.self, ExecCommand.self, LogsCommand.self, PsCommand.self, RmCommand.self,
-            ImageCommand.self, NetworkTourCommand.self, RedisClusterCommand.self, TourCommand.self,
+            ImageCommand.self, NetworkTourCommand.self, RedisClusterCommand.self, MySQLReplicationCommand.self,
+            TourCommand.self,
         ]
     )
 }

@@ -17,12 +17,15 @@ public struct PollTimeout: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// An error that ends polling at once instead of counting as "not yet".
+public protocol StopsPolling: Error {}
+
 /// Bounded polling: every wait in a recipe has a deadline and an attempt limit, never a fixed sleep.
 public enum Poll {
     /// Calls `check` until it returns a value, at most `maxAttempts` times within `timeout`.
     ///
     /// `check` returns nil (with an optional observation for the error) to try again; errors it throws
-    /// count as "not yet" and the last one is reported.
+    /// count as "not yet" (except `StopsPolling` ones) and the last one is reported.
     public static func until<T: Sendable>(
         _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(250),
         maxAttempts: Int = 1000, check: () async throws -> (value: T?, observation: String?)
@@ -39,6 +42,8 @@ public enum Poll {
                 last = observation
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let stop as any StopsPolling {
+                throw stop
             } catch {
                 last = "\(error)"
             }

@@ -1,0 +1,145 @@
+import DockerSDK
+import Foundation
+
+/// A source and N replicas, configured like seed 000's my.cnf files, replicating, verified.
+///
+/// ```swift
+/// let replication = try await MySQLReplication(docker: docker, options: MySQLReplicationOptions(replicas: 2))
+/// try await replication.up(progress: progress)
+/// let report = try await replication.verify()     // a row written on the source is read on every replica
+/// try await replication.down()
+/// ```
+public struct MySQLReplication: Sendable {
+    /// The client.
+    public let docker: DockerClient
+    /// The layout.
+    public let plan: MySQLReplicationPlan
+
+    /// Plans a deployment; without an image, picks the dev image when present locally, else `mysql:8.0`.
+    public init(docker: DockerClient, options: MySQLReplicationOptions = MySQLReplicationOptions()) async throws {
+        var image = options.image
+        if image == nil {
+            image = try await docker.images.exists(MySQLReplicationPlan.devImage) ? MySQLReplicationPlan.devImage : MySQLReplicationPlan.defaultImage
+        }
+        self.docker = docker
+        plan = try MySQLReplicationPlan(options: options, image: image ?? MySQLReplicationPlan.defaultImage)
+    }
+
+    /// What the deployment owns.
+    public var resources: RecipeResources {
+        RecipeResources(docker: docker, recipe: MySQLReplicationPlan.recipe, instance: plan.options.namePrefix)
+    }
+
+    /// How `up` ended.
+    public enum UpOutcome: Sendable, Equatable {
+        /// Servers were created and replication runs.
+        case created(flavor: String, seconds: Double)
+        /// The deployment was already running with replication healthy; nothing was changed.
+        case alreadyRunning
+    }
+
+    /// Creates the network and servers, sets up the replication user, points every replica at the
+    /// source and waits (bounded) until both replication threads run on every replica.
+    ///
+    /// A replica whose IO thread keeps failing (a wrong password, an unreachable source) makes `up`
+    /// throw `ReplicationFailed` quoting `Last_IO_Error`; `down` still removes everything.
+    @discardableResult
+    public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
+        let existing = try await resources.containers()
+        if !existing.isEmpty {
+            if existing.count == plan.servers.count, existing.allSatisfy({ $0.state == "running" }),
+               let status = try? await status(), status.replicas.allSatisfy({ $0.status?.isReplicating == true }) {
+                progress.info("replication \(plan.options.namePrefix) is already running (\(status.replicas.count) replicas)")
+                return .alreadyRunning
+            }
+            throw DockerError.conflict(message: "a deployment \(plan.options.namePrefix) exists but is not healthy: run `down` first")
+        }
+        let started = ContinuousClock.now
+        progress.step("probing \(plan.image)")
+        let (flavor, client) = try await ServerProbe(docker: docker, resources: resources).probe(image: plan.image)
+        progress.info("flavour: \(flavor)")
+        progress.step("creating network \(plan.networkName)")
+        _ = try await docker.networks.create(NetworkCreate(
+            name: plan.networkName, driver: "bridge",
+            subnets: plan.options.subnet.map { [IPAMConfig(subnet: $0)] } ?? [], labels: resources.labels))
+        progress.step("creating \(plan.servers.count) servers with the seed's settings")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for server in plan.servers {
+                group.addTask { try await createServer(server, flavor: flavor) }
+            }
+            try await group.waitForAll()
+        }
+        let shells = plan.servers.map { MySQLShell(docker: docker, container: $0.name, client: client, password: plan.rootPassword) }
+        progress.step("waiting until every server accepts a TCP login")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for shell in shells {
+                group.addTask {
+                    try await Poll.until("\(shell.container) to accept a login", timeout: .seconds(120), interval: .milliseconds(500)) {
+                        let result = try? await shell.query("SELECT 1")
+                        return (result != nil, nil)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let detected = try await detectFlavor(shells[0])
+        guard detected.isMariaDB == flavor.isMariaDB else {
+            throw DockerError.invalidArgument("the image said \(flavor) but the server says \(detected)")
+        }
+        try await ReplicationSetup(plan: plan, flavor: detected, source: shells[0], replicas: Array(shells.dropFirst()))
+            .run(progress: progress)
+        let elapsed = ContinuousClock.now - started
+        return .created(flavor: detected.description,
+                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Removes containers, network and volumes of the deployment, found by labels (host folders stay).
+    @discardableResult
+    public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
+        progress.step("removing \(plan.options.namePrefix)")
+        let removed = try await resources.removeAll()
+        progress.info("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
+        return removed
+    }
+
+    /// Creates one server and uploads its my.cnf into /etc/mysql/conf.d before it starts.
+    func createServer(_ server: MySQLServerPlan, flavor: MySQLFlavor) async throws {
+        if let base = plan.options.hostDirectory {
+            for sub in ["data", "log", "conf"] {
+                try FileManager.default.createDirectory(atPath: "\(base)/\(server.name)/\(sub)", withIntermediateDirectories: true)
+            }
+        }
+        let id = try await docker.containers.create(plan.containerSpec(server, labels: resources.labels), name: server.name).id
+        let cnf = plan.serverConfig(server).myCnf(for: flavor)
+        try await docker.containers.upload(id, files: [.file("replication.cnf", text: cnf, mode: 0o644)], to: "/etc/mysql/conf.d")
+        try await docker.containers.start(id)
+    }
+
+    func detectFlavor(_ shell: MySQLShell) async throws -> MySQLFlavor {
+        let output = try await shell.query(MySQLFlavor.detectionQuery)
+        guard let row = SQLResultTable.parse(output).rows.first, row.count >= 2, let version = row[0],
+              let flavor = MySQLFlavor.detect(version: version, comment: row[1] ?? "") else {
+            throw DockerError.malformedResponse("cannot read the server version from: \(output.prefix(200))")
+        }
+        return flavor
+    }
+
+    func shells() async throws -> (MySQLShell, [MySQLShell]) {
+        let rootPassword = try await deployedRootPassword()
+        let client = try await docker.exec.run(["sh", "-c", "command -v mariadb >/dev/null && echo mariadb || echo mysql"],
+                                               in: plan.source.name).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shell = { (server: MySQLServerPlan) in
+            MySQLShell(docker: docker, container: server.name, client: client.isEmpty ? "mysql" : client, password: rootPassword)
+        }
+        return (shell(plan.source), plan.replicas.map(shell))
+    }
+
+    /// The root password the deployment's source was created with (from its environment).
+    func deployedRootPassword() async throws -> Secret {
+        let env = try await docker.containers.inspect(plan.source.name).config?.env ?? []
+        guard let entry = env.first(where: { $0.hasPrefix("MYSQL_ROOT_PASSWORD=") }) else {
+            throw DockerError.invalidArgument("\(plan.source.name) has no MYSQL_ROOT_PASSWORD")
+        }
+        return Secret(String(entry.dropFirst("MYSQL_ROOT_PASSWORD=".count)))
+    }
+}
