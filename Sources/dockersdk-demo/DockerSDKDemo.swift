@@ -2,8 +2,16 @@ import ArgumentParser
 import DockerSDK
 import Foundation
 
-/// `dockersdk-demo`: runs the SDK's scenarios against a real daemon.
+/// Starts the demo; a closed stdout pipe (`| head`) ends it with an error instead of SIGPIPE.
 @main
+enum Main {
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        await DockerSDKDemo.main()
+    }
+}
+
+/// `dockersdk-demo`: runs the SDK's scenarios against a real daemon.
 struct DockerSDKDemo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dockersdk-demo",

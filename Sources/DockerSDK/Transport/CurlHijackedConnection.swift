@@ -201,9 +201,16 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
         wake()
     }
 
+    /// Wakes the I/O thread; the pipe stays open until the connection is deallocated, so this is
+    /// never a write to a closed (or reused) descriptor.
     private func wake() {
         var byte: UInt8 = 1
         _ = Foundation.write(wakeWrite, &byte, 1)
+    }
+
+    deinit {
+        Foundation.close(wakeRead)
+        Foundation.close(wakeWrite)
     }
 
     /// Reads output and writes input until the daemon closes or the user does.
@@ -248,8 +255,6 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
         for request in pendingShutdowns { request.resume() }
         channel.finish(failure)
         curl_easy_cleanup(handle)
-        Foundation.close(wakeRead)
-        Foundation.close(wakeWrite)
     }
 
     /// Sends what can be sent now; half-closes once every write is out and a shutdown was asked.
