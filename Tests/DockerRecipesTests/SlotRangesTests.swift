@@ -105,3 +105,12 @@ final class SlotRangesTests: XCTestCase {
         XCTAssertNil(SlotAssignment(owners: [Int](repeating: 2, count: 16384), nodeCount: 2))
     }
 }
+
+final class SlotAssignmentCodingTests: XCTestCase {
+    func testRoundTripsAndRejectsBadOwners() throws {
+        let layout = SlotAssignment.clusterCreate(masters: 5)
+        let data = try JSONEncoder().encode(layout)
+        XCTAssertEqual(try JSONDecoder().decode(SlotAssignment.self, from: data), layout)
+        XCTAssertThrowsError(try JSONDecoder().decode(SlotAssignment.self, from: Data(#"{"owners":[0],"nodeCount":1}"#.utf8)))
+    }
+}

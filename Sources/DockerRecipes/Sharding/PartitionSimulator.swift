@@ -96,7 +96,7 @@ public struct HashRing: Sendable, Hashable {
         owners = points.map(\.node)
     }
 
-    /// The node owning `hash`: the first point at or after it, clockwise, wrapping around.
+    /// The node owning `hash`: the first point at or after it, clockwise, wrapping around (0 on an empty ring).
     public func node(for hash: UInt64) -> Int {
         positions.withUnsafeBufferPointer { Self.index(of: hash, in: $0) }.map { owners[$0] } ?? 0
     }

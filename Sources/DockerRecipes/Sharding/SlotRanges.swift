@@ -265,6 +265,20 @@ public struct SlotAssignment: Sendable, Hashable, Codable {
         return (SlotAssignment(checkedOwners: owners, nodeCount: nodeCount), moved)
     }
 
+    /// Decodes and validates like `init?(owners:nodeCount:)`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let owners = try container.decode([Int].self, forKey: .owners)
+        let nodeCount = try container.decode(Int.self, forKey: .nodeCount)
+        guard let valid = SlotAssignment(owners: owners, nodeCount: nodeCount) else {
+            throw DecodingError.dataCorruptedError(forKey: .owners, in: container,
+                                                   debugDescription: "need 16384 owners in 0..<nodeCount")
+        }
+        self = valid
+    }
+
+    private enum CodingKeys: String, CodingKey { case owners, nodeCount }
+
     private init(checkedOwners: [Int], nodeCount: Int) {
         self.owners = checkedOwners
         self.nodeCount = nodeCount

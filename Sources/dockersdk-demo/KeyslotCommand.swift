@@ -1,0 +1,43 @@
+import ArgumentParser
+import DockerRecipes
+import Foundation
+
+/// `dockersdk-demo keyslot`: the Redis Cluster hash slot of each key, computed locally.
+struct KeyslotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keyslot",
+        abstract: "Print KEY<TAB>SLOT for each key, as CLUSTER KEYSLOT would (no daemon needed)."
+    )
+
+    @Argument(help: "Keys to hash.") var keys: [String] = []
+    @Flag(help: "Also read keys from standard input, one per line (raw bytes; trailing \\r stripped).") var stdin = false
+
+    func validate() throws {
+        if keys.isEmpty && !stdin { throw ValidationError("Give at least one KEY, or --stdin.") }
+    }
+
+    func run() async throws {
+        var output = Data()
+        func emit(_ key: some Collection<UInt8>) {
+            output.append(contentsOf: key)
+            output.append(contentsOf: Array("\t\(KeySlot.slot(for: key))\n".utf8))
+            if output.count >= 1 << 16 {
+                FileHandle.standardOutput.write(output)
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+        for key in keys { emit(Array(key.utf8)) }
+        if stdin {
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            for line in Self.lines(of: input) { emit(line) }
+        }
+        FileHandle.standardOutput.write(output)
+    }
+
+    /// Splits raw bytes on `\n`, dropping one trailing `\r` per line and the empty tail after a final newline.
+    static func lines(of data: Data) -> [Data] {
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if let last = lines.last, last.isEmpty { lines.removeLast() }
+        return lines.map { line in line.last == UInt8(ascii: "\r") ? Data(line.dropLast()) : Data(line) }
+    }
+}
