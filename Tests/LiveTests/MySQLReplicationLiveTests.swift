@@ -1,0 +1,113 @@
+import DockerRecipes
+import DockerSDK
+import Foundation
+import XCTest
+
+/// Seed 000 §1 on the MariaDB dev image: binlog and GTID, 1 and 2 replicas, a wrong password, down.
+final class MySQLReplicationLiveTests: XCTestCase {
+    private func deploy(_ options: MySQLReplicationOptions, _ body: (MySQLReplication) async throws -> Void) async throws {
+        let docker = try await Live.client()
+        let replication = try await MySQLReplication(docker: docker, options: options)
+        XCTAssertEqual(replication.plan.image, MySQLReplicationPlan.devImage, "setup builds the dev image")
+        do {
+            try await body(replication)
+        } catch {
+            _ = try? await replication.down()
+            throw error
+        }
+        let removed = try await replication.down()
+        XCTAssertEqual(removed.containers.count, options.replicas + 1)
+        let leftContainers = try await replication.resources.containers()
+        let leftNetworks = try await docker.networks.list(filters: replication.resources.filters)
+        XCTAssertTrue(leftContainers.isEmpty)
+        XCTAssertTrue(leftNetworks.isEmpty)
+    }
+
+    private func options(_ mode: ReplicationMode, replicas: Int) -> MySQLReplicationOptions {
+        MySQLReplicationOptions(replicas: replicas, mode: mode, sourcePort: nil,
+                                namePrefix: "lt-mysql-\(UInt16.random(in: 0...UInt16.max))")
+    }
+
+    func testBinlogOneReplicaReplicatesAndRefusesReplicaWrites() async throws {
+        try await deploy(options(.binlogPosition, replicas: 1)) { replication in
+            guard case .created(let flavor, _) = try await replication.up() else { return XCTFail("expected a new deployment") }
+            XCTAssertTrue(flavor.contains("MariaDB 10.11"), flavor)
+            let again = try await replication.up()
+            XCTAssertEqual(again, .alreadyRunning)
+            let status = try await replication.status()
+            XCTAssertNotNil(status.sourceLogFile)
+            XCTAssertEqual(status.replicas.count, 1)
+            XCTAssertEqual(status.replicas.first?.status?.ioRunning, "Yes")
+            XCTAssertEqual(status.replicas.first?.status?.sqlRunning, "Yes")
+            XCTAssertEqual(status.replicas.first?.status?.sourceLogFile, status.sourceLogFile)
+            let report = try await replication.verify(rows: 25)
+            XCTAssertEqual(report.rowsRead.values.sorted(), [25])
+            XCTAssertTrue(report.replicaWriteRefused.values.allSatisfy { $0.contains("1290") }, "\(report.replicaWriteRefused)")
+            XCTAssertTrue(report.passed)
+
+            // A plain client on the source (docker exec mariadb ...), read back on the replica.
+            let docker = replication.docker
+            let source = replication.plan.source.name, replica = replication.plan.replicas[0].name
+            let env = try await docker.containers.inspect(source).config?.env ?? []
+            let password = env.first { $0.hasPrefix("MYSQL_ROOT_PASSWORD=") }.map { String($0.dropFirst(20)) } ?? ""
+            let write = try await docker.exec.run(["mariadb", "-uroot", "-e", "CREATE DATABASE plain; CREATE TABLE plain.t (x INT); INSERT INTO plain.t VALUES (42)"],
+                                                  in: source, env: ["MYSQL_PWD=\(password)"])
+            XCTAssertEqual(write.exitCode, 0, write.stderrText)
+            var seen = ""
+            for _ in 0..<50 {
+                let read = try await docker.exec.run(["mariadb", "-uroot", "-N", "-e", "SELECT x FROM plain.t"], in: replica,
+                                                     env: ["MYSQL_PWD=\(password)"])
+                seen = read.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+                if seen == "42" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            XCTAssertEqual(seen, "42")
+        }
+    }
+
+    func testGTIDTwoReplicas() async throws {
+        try await deploy(options(.gtid, replicas: 2)) { replication in
+            try await replication.up()
+            let status = try await replication.status()
+            XCTAssertEqual(status.replicas.count, 2)
+            for replica in status.replicas {
+                XCTAssertEqual(replica.status?.isReplicating, true, replica.container)
+                XCTAssertNotNil(replica.status?.gtid, "MariaDB reports Gtid_IO_Pos in GTID mode")
+            }
+            let report = try await replication.verify()
+            XCTAssertEqual(report.rowsRead.count, 2)
+            XCTAssertTrue(report.passed)
+        }
+    }
+
+    func testBinlogTwoReplicasAndGTIDOneReplica() async throws {
+        try await deploy(options(.binlogPosition, replicas: 2)) { replication in
+            try await replication.up()
+            let verified = try await replication.verify()
+            XCTAssertTrue(verified.passed)
+        }
+        try await deploy(options(.gtid, replicas: 1)) { replication in
+            try await replication.up()
+            let verified = try await replication.verify()
+            XCTAssertTrue(verified.passed)
+        }
+    }
+
+    func testWrongReplicationPasswordFailsQuotingLastIOErrorAndDownStillCleans() async throws {
+        var options = options(.binlogPosition, replicas: 1)
+        options.useWrongReplicaPassword = true
+        options.replicationPassword = Secret("right-password-\(UInt16.random(in: 0...9999))")
+        let secret = options.replicationPassword?.value ?? ""
+        try await deploy(options) { replication in
+            do {
+                try await replication.up()
+                XCTFail("a wrong replication password must fail up")
+            } catch let failure as ReplicationFailed {
+                let text = failure.description
+                XCTAssertTrue(text.contains("Last_IO_Error"), text)
+                XCTAssertTrue(text.contains("Access denied"), text)
+                XCTAssertFalse(text.contains(secret), "the password must not appear in the error")
+            }
+        }
+    }
+}
