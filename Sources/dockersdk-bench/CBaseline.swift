@@ -57,15 +57,17 @@ enum CBaseline {
     }
     """#
 
-    /// Compiles the program in a temporary folder and runs it; nil (with a note) when no C compiler works.
-    static func measure(socket: String, container: String, apiVersion: String, iterations: Int) throws -> [String: Samples] {
-        let dir = NSTemporaryDirectory() + "dockersdk-bench-c-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    /// Compiles the program into `dir` and returns the executable's path.
+    static func compile(in dir: String) throws -> String {
         let file = dir + "/baseline.c"
         try Data(source.utf8).write(to: URL(fileURLWithPath: file))
         _ = try run("/usr/bin/env", ["cc", "-O2", "-o", dir + "/baseline", file, "-lcurl"], timeout: 120)
-        let output = try run(dir + "/baseline", [socket, container, apiVersion, "\(iterations)"], timeout: 300)
-        return Samples.parse(output)
+        return dir + "/baseline"
+    }
+
+    static func measure(executable: String, socket: String, container: String, apiVersion: String, iterations: Int)
+        throws -> [String: Samples]
+    {
+        Samples.parse(try run(executable, [socket, container, apiVersion, "\(iterations)"], timeout: 300))
     }
 }

@@ -15,6 +15,11 @@ enum SDKBench {
             guard response.status == 200 else { throw BenchError("inspect: HTTP \(response.status)") }
             _ = try decoder.decode(InspectSummary.self, from: response.body)
         }
+        // The same request without decoding: what the transport costs apart from JSONDecoder.
+        result["inspect-raw"] = try await time(iterations) {
+            let response = try await docker.transport.execute(request)
+            guard response.status == 200 else { throw BenchError("inspect: HTTP \(response.status)") }
+        }
         return result
     }
 

@@ -14,6 +14,14 @@ struct Samples {
         return Double(sorted[min(max(rank, 0), sorted.count - 1)])
     }
 
+    /// Adds another round's samples, operation by operation.
+    static func merge(_ into: inout [String: Samples]?, _ round: [String: Samples]?) {
+        guard let round else { return }
+        var merged = into ?? [:]
+        for (name, samples) in round { merged[name, default: Samples(values: [])].values += samples.values }
+        into = merged
+    }
+
     /// Parses `name n1 n2 ...` lines (what the C and Python baselines print).
     static func parse(_ output: String) -> [String: Samples] {
         var result: [String: Samples] = [:]

@@ -179,3 +179,28 @@ final class FixtureReplayTests: XCTestCase {
         XCTAssertNoThrow(try replay.assertFinished())
     }
 }
+
+/// Header lookup ignores ASCII case only.
+final class HTTPHeadersTests: XCTestCase {
+    func testLookupIgnoresCase() {
+        let headers = HTTPHeaders([("Api-Version", "1.41"), ("OSType", "linux"), ("X-[", "a")])
+        XCTAssertEqual(headers["api-version"], "1.41")
+        XCTAssertEqual(headers["API-VERSION"], "1.41")
+        XCTAssertEqual(headers["Ostype"], "linux")
+        XCTAssertNil(headers["Api-Versio"])
+        XCTAssertNil(headers["X-{"], "only letters fold")
+        XCTAssertEqual(headers["x-["], "a")
+    }
+
+    func testStatusAndHeadersAreParsedFromTheWire() async throws {
+        let fake = try fakeDaemon { _, c in
+            c.send("HTTP/1.1 201 Created\r\nApi-Version:1.41\r\nX-Spaces:   padded value  \r\nX-Empty:\r\nContent-Length: 2\r\n\r\n{}")
+        }
+        let response = try await CurlTransport(host: .unix(path: fake.path)).execute(DockerRequest(method: "GET", path: "/x"))
+        XCTAssertEqual(response.status, 201)
+        XCTAssertEqual(response.headers["api-version"], "1.41")
+        XCTAssertEqual(response.headers["X-Spaces"], "padded value")
+        XCTAssertEqual(response.headers["X-Empty"], "")
+        XCTAssertEqual(response.body, Data("{}".utf8))
+    }
+}
