@@ -39,6 +39,8 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         let ctx = TransferContext()
         if let body = request.body { ctx.upload = try UploadSource(body) }
         let worker = try await pool.acquire()
+        // Released on every path: a failed transfer must not take its worker out of the pool.
+        defer { pool.release(worker) }
         let host = self.host
         let counters = self.counters
         let response: DockerResponse = try await withTaskCancellationHandler {
@@ -57,7 +59,6 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         } onCancel: {
             ctx.cancel()
         }
-        pool.release(worker)
         return response
     }
 

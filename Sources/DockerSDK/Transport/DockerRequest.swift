@@ -94,8 +94,22 @@ public struct HTTPHeaders: Sendable, Equatable, Codable, Sequence {
 
     /// The first value of the header `name`, ignoring case.
     public subscript(name: String) -> String? {
-        let lower = name.lowercased()
-        return storage.first { $0.name.lowercased() == lower }?.value
+        storage.first { Self.equalIgnoringASCIICase($0.name, name) }?.value
+    }
+
+    /// Header names are ASCII: compare them without allocating lowercased copies.
+    static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for i in 0..<x.count where x[i] != y[i] {
+                    let l = x[i] | 0x20, r = y[i] | 0x20
+                    guard l == r, l >= 0x61, l <= 0x7A else { return false }
+                }
+                return true
+            }
+        }
     }
 
     /// Adds a header.

@@ -1,0 +1,102 @@
+@testable import DockerSDK
+import Foundation
+import XCTest
+
+/// A test took longer than its bound.
+struct TestTimeout: Error, CustomStringConvertible {
+    var seconds: Double
+    var description: String { "the operation did not finish within \(seconds) s" }
+}
+
+/// Resumes a continuation once, whoever comes first.
+private final class Once<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+
+    init(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation = continuation
+    }
+
+    func resume(_ result: Result<T, any Error>) {
+        lock.lock()
+        let c = continuation
+        continuation = nil
+        lock.unlock()
+        c?.resume(with: result)
+    }
+}
+
+/// Runs `operation`, failing with `TestTimeout` after `seconds` even when the operation hangs for good
+/// (it is left running, so a hung transport cannot hang the whole suite).
+func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let once = Once(continuation)
+        let work = Task {
+            do { once.resume(.success(try await operation())) } catch { once.resume(.failure(error)) }
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(seconds))
+            once.resume(.failure(TestTimeout(seconds: seconds)))
+            work.cancel()
+        }
+    }
+}
+
+/// Expects `operation` to throw and returns the error (bounded by `seconds`).
+func expectError<T: Sendable>(
+    _ seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line,
+    _ operation: @escaping @Sendable () async throws -> T
+) async -> (any Error)? {
+    do {
+        let value = try await within(seconds, operation)
+        XCTFail("expected an error, got \(value)", file: file, line: line)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+extension XCTestCase {
+    /// A fake daemon stopped when the test ends.
+    func fakeDaemon(_ handler: @escaping FakeDaemon.Handler) throws -> FakeDaemon {
+        let fake = try FakeDaemon(handler: handler)
+        addTeardownBlock { fake.stop() }
+        return fake
+    }
+
+    /// A client to `fake` with a fixed API version (no ping) unless `apiVersion` is nil.
+    func client(for fake: FakeDaemon, transport: CurlTransport? = nil, apiVersion: APIVersion? = APIVersion(1, 41),
+                environment: [String: String] = [:]) throws -> DockerClient {
+        let transport = transport ?? CurlTransport(host: .unix(path: fake.path))
+        return try DockerClient(host: .unix(path: fake.path), apiVersion: apiVersion, transport: transport,
+                                environment: environment)
+    }
+
+    /// A temporary folder removed when the test ends.
+    func temporaryDirectory() throws -> String {
+        let dir = NSTemporaryDirectory() + "dockersdk-test-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+}
+
+/// The DockerError inside `error`, or a failure.
+func dockerError(_ error: (any Error)?, file: StaticString = #filePath, line: UInt = #line) -> DockerError? {
+    guard let error else { return nil }
+    guard let typed = error as? DockerError else {
+        XCTFail("expected a DockerError, got \(type(of: error)): \(error)", file: file, line: line)
+        return nil
+    }
+    return typed
+}
+
+/// Collects a stream's chunks (bounded by count).
+func collectChunks(_ body: ByteStream, max: Int = 100_000) async throws -> [Data] {
+    var chunks: [Data] = []
+    for try await chunk in body {
+        chunks.append(chunk)
+        if chunks.count >= max { break }
+    }
+    return chunks
+}
