@@ -22,6 +22,21 @@ public enum TarArchive {
         /// The owner's group ID.
         public var gid: Int
 
+        /// Creates an entry of any kind.
+        public init(path: String, kind: Kind, data: Data = Data(), mode: Int, uid: Int = 0, gid: Int = 0) {
+            self.path = path
+            self.kind = kind
+            self.data = data
+            self.mode = mode
+            self.uid = uid
+            self.gid = gid
+        }
+
+        /// A symbolic link to `target`.
+        public static func symlink(_ path: String, to target: String) -> Entry {
+            Entry(path: path, kind: .symlink(target: target), mode: 0o777)
+        }
+
         /// A regular file with the given contents.
         public static func file(_ path: String, _ data: Data, mode: Int = 0o644, uid: Int = 0, gid: Int = 0) -> Entry {
             Entry(path: path, kind: .file, data: data, mode: mode, uid: uid, gid: gid)
@@ -39,7 +54,10 @@ public enum TarArchive {
     }
 
     /// Writes entries as a ustar archive; names longer than ustar allows use a pax header.
-    public static func write(_ entries: [Entry]) throws -> Data {
+    ///
+    /// Every entry gets `modificationTime` (now by default); pass a fixed date for byte-identical archives.
+    public static func write(_ entries: [Entry], modificationTime: Date = Date()) throws -> Data {
+        let mtime = max(0, Int(modificationTime.timeIntervalSince1970))
         var out = Data()
         for entry in entries {
             var name = entry.path
@@ -48,7 +66,7 @@ public enum TarArchive {
             if nameBytes.count > 100 {
                 let record = paxRecord("path", name)
                 out.append(header(name: "././@PaxHeader", size: record.count, type: UInt8(ascii: "x"), mode: 0o644,
-                                  uid: 0, gid: 0, link: ""))
+                                  uid: 0, gid: 0, link: "", mtime: mtime))
                 out.append(record)
                 out.append(Data(count: padding(record.count)))
             }
@@ -60,7 +78,7 @@ public enum TarArchive {
             }
             let size = entry.kind == .file ? entry.data.count : 0
             out.append(header(name: String(decoding: nameBytes.prefix(100), as: UTF8.self), size: size, type: type,
-                              mode: entry.mode, uid: entry.uid, gid: entry.gid, link: link))
+                              mode: entry.mode, uid: entry.uid, gid: entry.gid, link: link, mtime: mtime))
             if size > 0 {
                 out.append(entry.data)
                 out.append(Data(count: padding(size)))
@@ -75,7 +93,11 @@ public enum TarArchive {
         var entries: [Entry] = []
         var offset = data.startIndex
         var longName: String?
-        while offset + 512 <= data.endIndex {
+        while offset < data.endIndex {
+            guard offset + 512 <= data.endIndex else {
+                if data[offset...].allSatisfy({ $0 == 0 }) { break }
+                throw DockerError.malformedResponse("tar archive truncated inside a header")
+            }
             let block = data[offset..<offset + 512]
             if block.allSatisfy({ $0 == 0 }) { break }
             guard checksumMatches(block) else { throw DockerError.malformedResponse("tar header checksum mismatch") }
@@ -117,7 +139,8 @@ public enum TarArchive {
 
     private static func padding(_ size: Int) -> Int { (512 - size % 512) % 512 }
 
-    private static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String) -> Data {
+    private static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String,
+                               mtime: Int) -> Data {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ text: String, _ at: Int, _ length: Int) {
             for (i, byte) in text.utf8.prefix(length).enumerated() { block[at + i] = byte }
@@ -130,7 +153,7 @@ public enum TarArchive {
         putOctal(uid, 108, 8)
         putOctal(gid, 116, 8)
         putOctal(size, 124, 12)
-        putOctal(Int(Date().timeIntervalSince1970), 136, 12)
+        putOctal(mtime, 136, 12)
         block[156] = type
         put(link, 157, 100)
         put("ustar", 257, 6)
