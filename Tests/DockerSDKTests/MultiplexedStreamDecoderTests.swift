@@ -76,6 +76,24 @@ final class MultiplexedStreamDecoderTests: XCTestCase {
         }
     }
 
+    func testLargeFrameInSmallReads() throws {
+        let payload = Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let input = Self.frame(2, payload) + Self.frame(1, "tail")
+        var decoder = MultiplexedStreamDecoder()
+        var chunks: [OutputChunk] = []
+        var offset = 0
+        while offset < input.count {
+            let end = min(offset + 16 << 10, input.count)
+            chunks += try decoder.feed(input.subdata(in: offset..<end))
+            offset = end
+        }
+        try decoder.finish()
+        XCTAssertEqual(chunks.count, 2)
+        XCTAssertEqual(chunks.first?.stream, .stderr)
+        XCTAssertTrue(chunks.first?.data == payload)
+        XCTAssertEqual(chunks.last, OutputChunk(stream: .stdout, data: Data("tail".utf8)))
+    }
+
     func testEachStreamKeepsItsOwnOrder() throws {
         var input = Data()
         for i in 0..<100 {

@@ -32,6 +32,7 @@ final class TarArchiveTests: XCTestCase {
             .file("block-513", bytes(513, seed: 3)),
             .file("block-1024", bytes(1024, seed: 4)),
             .symlink("link-to-conf", to: "conf/app.conf"),
+            .symlink("long-link", to: longPath),
             .file(longPath, bytes(3000, seed: 5)),
             .file("owned", Data("x".utf8), mode: 0o600, uid: 1000, gid: 1001),
             .file("ünïcode-名前.txt", text: "utf-8 name\n"),
@@ -113,6 +114,14 @@ final class TarArchiveTests: XCTestCase {
         assertMalformed(checksum)
     }
 
+    func testPaxRecordsWithMultibyteAndNewlineValues() throws {
+        // Record lengths count bytes; a value may even hold a newline.
+        let path = String(repeating: "é", count: 60) + "/line\nbreak/" + String(repeating: "名", count: 20)
+        XCTAssertGreaterThan(path.utf8.count, 100)
+        let entries: [TarArchive.Entry] = [.file(path, text: "x"), .symlink("l", to: path)]
+        XCTAssertEqual(try TarArchive.read(try TarArchive.write(entries)), entries)
+    }
+
     func testOtherEntryKindsCannotBeWritten() {
         let entry = TarArchive.Entry(path: "dev", kind: .other, data: Data(), mode: 0, uid: 0, gid: 0)
         XCTAssertThrowsError(try TarArchive.write([entry])) { error in
@@ -167,6 +176,11 @@ final class TarArchiveTests: XCTestCase {
             try Data("hello\n".utf8).write(to: source.appendingPathComponent("dir/hello.txt"))
             try Data().write(to: source.appendingPathComponent("dir/empty"))
             try fm.createSymbolicLink(atPath: source.appendingPathComponent("dir/link").path, withDestinationPath: "hello.txt")
+            let longTarget = String(repeating: "t", count: 80) + "/" + String(repeating: "u", count: 80)
+            if format != "ustar" { // ustar cannot hold a link target over 100 bytes
+                try fm.createSymbolicLink(atPath: source.appendingPathComponent("dir/long-link").path,
+                                          withDestinationPath: longTarget)
+            }
             // ustar splits names up to 255 bytes into prefix and name; gnu uses ././@LongLink, pax a pax header.
             let longDir = String(repeating: "q", count: 80) + "/" + String(repeating: "r", count: 80)
             try fm.createDirectory(at: source.appendingPathComponent("dir/\(longDir)"), withIntermediateDirectories: true)
@@ -183,6 +197,9 @@ final class TarArchiveTests: XCTestCase {
             XCTAssertEqual(byPath["dir/empty"]?.data, Data(), format)
             XCTAssertEqual(byPath["dir/empty"]?.kind, .file, format)
             XCTAssertEqual(byPath["dir/link"]?.kind, .symlink(target: "hello.txt"), format)
+            if format != "ustar" {
+                XCTAssertEqual(byPath["dir/long-link"]?.kind, .symlink(target: longTarget), format)
+            }
             XCTAssertEqual(byPath["dir/sub/"]?.kind, .directory, format)
             XCTAssertEqual(byPath[longFile]?.data, Data("long\n".utf8), "\(format): \(entries.map(\.path))")
             XCTAssertFalse(entries.contains { $0.kind == .other }, "\(format): \(entries.map(\.path))")

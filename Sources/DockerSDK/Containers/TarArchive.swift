@@ -63,18 +63,21 @@ public enum TarArchive {
             var name = entry.path
             if case .directory = entry.kind, !name.hasSuffix("/") { name += "/" }
             let nameBytes = Array(name.utf8)
-            if nameBytes.count > 100 {
-                let record = paxRecord("path", name)
-                out.append(header(name: "././@PaxHeader", size: record.count, type: UInt8(ascii: "x"), mode: 0o644,
-                                  uid: 0, gid: 0, link: "", mtime: mtime))
-                out.append(record)
-                out.append(Data(count: padding(record.count)))
-            }
             let (type, link): (UInt8, String) = switch entry.kind {
             case .file: (UInt8(ascii: "0"), "")
             case .directory: (UInt8(ascii: "5"), "")
             case .symlink(let target): (UInt8(ascii: "2"), target)
             case .other: throw DockerError.invalidArgument("cannot write an entry of unknown kind: \(entry.path)")
+            }
+            // Names and link targets longer than their ustar fields go in a pax header.
+            var records = Data()
+            if nameBytes.count > 100 { records.append(paxRecord("path", name)) }
+            if link.utf8.count > 100 { records.append(paxRecord("linkpath", link)) }
+            if !records.isEmpty {
+                out.append(header(name: "././@PaxHeader", size: records.count, type: UInt8(ascii: "x"), mode: 0o644,
+                                  uid: 0, gid: 0, link: "", mtime: mtime))
+                out.append(records)
+                out.append(Data(count: padding(records.count)))
             }
             let size = entry.kind == .file ? entry.data.count : 0
             out.append(header(name: String(decoding: nameBytes.prefix(100), as: UTF8.self), size: size, type: type,
@@ -93,6 +96,7 @@ public enum TarArchive {
         var entries: [Entry] = []
         var offset = data.startIndex
         var longName: String?
+        var longLink: String?
         while offset < data.endIndex {
             guard offset + 512 <= data.endIndex else {
                 if data[offset...].allSatisfy({ $0 == 0 }) { break }
@@ -109,25 +113,34 @@ public enum TarArchive {
             offset = bodyStart + size + padding(size)
             switch type {
             case UInt8(ascii: "x"):
-                longName = paxPath(body) ?? longName
+                let records = paxRecords(body)
+                longName = records["path"] ?? longName
+                longLink = records["linkpath"] ?? longLink
                 continue
             case UInt8(ascii: "g"):
                 continue
             case UInt8(ascii: "L"):
                 longName = String(decoding: body.prefix { $0 != 0 }, as: UTF8.self)
                 continue
+            case UInt8(ascii: "K"):
+                longLink = String(decoding: body.prefix { $0 != 0 }, as: UTF8.self)
+                continue
             default:
                 break
             }
             var name = string(block, 0, 100)
-            let prefix = string(block, 345, 155)
+            // Only POSIX ustar ("ustar\0") has a name prefix; old GNU headers keep other fields there.
+            let posix = block[(block.startIndex + 257)..<(block.startIndex + 263)].elementsEqual("ustar\0".utf8)
+            let prefix = posix ? string(block, 345, 155) : ""
             if !prefix.isEmpty { name = prefix + "/" + name }
             if let long = longName { name = long }
+            let target = longLink ?? string(block, 157, 100)
             longName = nil
+            longLink = nil
             let kind: Entry.Kind = switch type {
             case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): .file
             case UInt8(ascii: "5"): .directory
-            case UInt8(ascii: "2"): .symlink(target: string(block, 157, 100))
+            case UInt8(ascii: "2"): .symlink(target: target)
             default: .other
             }
             entries.append(Entry(path: name, kind: kind, data: kind == .file ? body : Data(),
@@ -192,14 +205,24 @@ public enum TarArchive {
         return Data("\(length)\(body)".utf8)
     }
 
-    private static func paxPath(_ data: Data) -> String? {
-        let text = String(decoding: data, as: UTF8.self)
-        for line in text.split(separator: "\n") {
-            guard let space = line.firstIndex(of: " ") else { continue }
-            let record = line[line.index(after: space)...]
-            if record.hasPrefix("path=") { return String(record.dropFirst(5)) }
+    /// The `key=value` records of a pax header, each `<length> <key>=<value>\n` with the length in bytes.
+    private static func paxRecords(_ data: Data) -> [String: String] {
+        var records: [String: String] = [:]
+        let bytes = [UInt8](data)
+        var start = 0
+        while start < bytes.count {
+            guard let space = bytes[start...].firstIndex(of: UInt8(ascii: " ")),
+                  let length = Int(String(decoding: bytes[start..<space], as: UTF8.self)),
+                  length > space - start, start + length <= bytes.count else { break }
+            var record = bytes[(space + 1)..<(start + length)]
+            if record.last == UInt8(ascii: "\n") { record = record.dropLast() }
+            if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
+                records[String(decoding: record[..<equals], as: UTF8.self)] =
+                    String(decoding: record[(equals + 1)...], as: UTF8.self)
+            }
+            start += length
         }
-        return nil
+        return records
     }
 }
 
