@@ -351,6 +351,43 @@ final class ContainersLiveTests: XCTestCase {
         }
     }
 
+    /// tail, since and until select the lines the CLI would.
+    func testLogsTailSinceAndUntil() async throws {
+        let docker = try await Live.client()
+        let script = "echo early; echo early-err >&2; sleep 2; echo late; echo late-err >&2"
+        try await LiveContainers.with(docker, "logs-since", cmd: ["sh", "-c", script]) { id, _ in
+            _ = try await docker.containers.wait(id)
+            let stamped = try await docker.containers.logs(id, options: LogsOptions(stderr: false, timestamps: true)).collect()
+            let lines = String(decoding: stamped.stdout, as: UTF8.self).split(separator: "\n")
+            XCTAssertEqual(lines.count, 2)
+            // The instant between the two lines, from the daemon's own timestamps.
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            func date(_ line: Substring) -> Date? {
+                let stamp = String(line.split(separator: " ").first ?? "")
+                // RFC 3339 with nanoseconds: keep milliseconds for the formatter.
+                guard let dot = stamp.firstIndex(of: "."), let zone = stamp.lastIndex(of: "Z") else { return nil }
+                let fraction = stamp[stamp.index(after: dot)..<zone].prefix(3)
+                return formatter.date(from: stamp[..<dot] + "." + fraction + "Z")
+            }
+            let early = try XCTUnwrap(lines.first.flatMap(date))
+            let late = try XCTUnwrap(lines.last.flatMap(date))
+            XCTAssertGreaterThan(late.timeIntervalSince(early), 1.5)
+            let middle = early.addingTimeInterval(late.timeIntervalSince(early) / 2)
+
+            let since = try await docker.containers.logs(id, options: LogsOptions(since: middle)).collect()
+            XCTAssertEqual(String(decoding: since.stdout, as: UTF8.self), "late\n")
+            XCTAssertEqual(String(decoding: since.stderr, as: UTF8.self), "late-err\n")
+            let until = try await docker.containers.logs(id, options: LogsOptions(until: middle)).collect()
+            XCTAssertEqual(String(decoding: until.stdout, as: UTF8.self), "early\n")
+            XCTAssertEqual(String(decoding: until.stderr, as: UTF8.self), "early-err\n")
+            let all = try await docker.containers.logs(id, options: LogsOptions(tail: 2)).collect()
+            let cliAll = try Exec.run(Exec.docker, ["logs", "--tail", "2", id])
+            XCTAssertEqual(all.stdout, cliAll.stdout)
+            XCTAssertEqual(all.stderr, cliAll.stderr)
+        }
+    }
+
     /// Inspect agrees with the CLI on the essentials.
     func testInspectAgreesWithTheCLI() async throws {
         let docker = try await Live.client()
