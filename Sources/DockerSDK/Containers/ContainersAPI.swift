@@ -135,9 +135,10 @@ public struct ContainersAPI: Sendable {
                                   body: .data(tar, contentType: "application/x-tar"))
     }
 
-    /// Uploads files from memory into the folder `path` in the container.
-    public func upload(_ id: String, files: [TarArchive.Entry], to path: String) async throws {
-        try await putArchive(id, path: path, tar: TarArchive.write(files))
+    /// Uploads files from memory into the folder `path` in the container, dated `modificationTime`.
+    public func upload(_ id: String, files: [TarArchive.Entry], to path: String,
+                       modificationTime: Date = Date()) async throws {
+        try await putArchive(id, path: path, tar: TarArchive.write(files, modificationTime: modificationTime))
     }
 
     /// Downloads `path` from the container as a tar archive; a missing path is `.notFound`.
@@ -148,7 +149,8 @@ public struct ContainersAPI: Sendable {
     /// Reads one regular file from the container.
     public func readFile(_ id: String, path: String) async throws -> Data {
         let entries = try TarArchive.read(try await getArchive(id, path: path))
-        guard let file = entries.first(where: { $0.kind == .file }) else {
+        // The archive's first entry is `path` itself; a folder's archive also holds the files inside it.
+        guard let file = entries.first, file.kind == .file else {
             throw DockerError.invalidArgument("\(path) in container \(id) is not a regular file")
         }
         return file.data

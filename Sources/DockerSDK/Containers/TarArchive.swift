@@ -22,6 +22,21 @@ public enum TarArchive {
         /// The owner's group ID.
         public var gid: Int
 
+        /// Creates an entry of any kind.
+        public init(path: String, kind: Kind, data: Data = Data(), mode: Int, uid: Int = 0, gid: Int = 0) {
+            self.path = path
+            self.kind = kind
+            self.data = data
+            self.mode = mode
+            self.uid = uid
+            self.gid = gid
+        }
+
+        /// A symbolic link to `target`.
+        public static func symlink(_ path: String, to target: String) -> Entry {
+            Entry(path: path, kind: .symlink(target: target), mode: 0o777)
+        }
+
         /// A regular file with the given contents.
         public static func file(_ path: String, _ data: Data, mode: Int = 0o644, uid: Int = 0, gid: Int = 0) -> Entry {
             Entry(path: path, kind: .file, data: data, mode: mode, uid: uid, gid: gid)
@@ -39,28 +54,34 @@ public enum TarArchive {
     }
 
     /// Writes entries as a ustar archive; names longer than ustar allows use a pax header.
-    public static func write(_ entries: [Entry]) throws -> Data {
+    ///
+    /// Every entry gets `modificationTime` (now by default); pass a fixed date for byte-identical archives.
+    public static func write(_ entries: [Entry], modificationTime: Date = Date()) throws -> Data {
+        let mtime = max(0, Int(modificationTime.timeIntervalSince1970))
         var out = Data()
         for entry in entries {
             var name = entry.path
             if case .directory = entry.kind, !name.hasSuffix("/") { name += "/" }
             let nameBytes = Array(name.utf8)
-            if nameBytes.count > 100 {
-                let record = paxRecord("path", name)
-                out.append(header(name: "././@PaxHeader", size: record.count, type: UInt8(ascii: "x"), mode: 0o644,
-                                  uid: 0, gid: 0, link: ""))
-                out.append(record)
-                out.append(Data(count: padding(record.count)))
-            }
             let (type, link): (UInt8, String) = switch entry.kind {
             case .file: (UInt8(ascii: "0"), "")
             case .directory: (UInt8(ascii: "5"), "")
             case .symlink(let target): (UInt8(ascii: "2"), target)
             case .other: throw DockerError.invalidArgument("cannot write an entry of unknown kind: \(entry.path)")
             }
+            // Names and link targets longer than their ustar fields go in a pax header.
+            var records = Data()
+            if nameBytes.count > 100 { records.append(paxRecord("path", name)) }
+            if link.utf8.count > 100 { records.append(paxRecord("linkpath", link)) }
+            if !records.isEmpty {
+                out.append(header(name: "././@PaxHeader", size: records.count, type: UInt8(ascii: "x"), mode: 0o644,
+                                  uid: 0, gid: 0, link: "", mtime: mtime))
+                out.append(records)
+                out.append(Data(count: padding(records.count)))
+            }
             let size = entry.kind == .file ? entry.data.count : 0
             out.append(header(name: String(decoding: nameBytes.prefix(100), as: UTF8.self), size: size, type: type,
-                              mode: entry.mode, uid: entry.uid, gid: entry.gid, link: link))
+                              mode: entry.mode, uid: entry.uid, gid: entry.gid, link: link, mtime: mtime))
             if size > 0 {
                 out.append(entry.data)
                 out.append(Data(count: padding(size)))
@@ -75,7 +96,12 @@ public enum TarArchive {
         var entries: [Entry] = []
         var offset = data.startIndex
         var longName: String?
-        while offset + 512 <= data.endIndex {
+        var longLink: String?
+        while offset < data.endIndex {
+            guard offset + 512 <= data.endIndex else {
+                if data[offset...].allSatisfy({ $0 == 0 }) { break }
+                throw DockerError.malformedResponse("tar archive truncated inside a header")
+            }
             let block = data[offset..<offset + 512]
             if block.allSatisfy({ $0 == 0 }) { break }
             guard checksumMatches(block) else { throw DockerError.malformedResponse("tar header checksum mismatch") }
@@ -87,25 +113,34 @@ public enum TarArchive {
             offset = bodyStart + size + padding(size)
             switch type {
             case UInt8(ascii: "x"):
-                longName = paxPath(body) ?? longName
+                let records = paxRecords(body)
+                longName = records["path"] ?? longName
+                longLink = records["linkpath"] ?? longLink
                 continue
             case UInt8(ascii: "g"):
                 continue
             case UInt8(ascii: "L"):
                 longName = String(decoding: body.prefix { $0 != 0 }, as: UTF8.self)
                 continue
+            case UInt8(ascii: "K"):
+                longLink = String(decoding: body.prefix { $0 != 0 }, as: UTF8.self)
+                continue
             default:
                 break
             }
             var name = string(block, 0, 100)
-            let prefix = string(block, 345, 155)
+            // Only POSIX ustar ("ustar\0") has a name prefix; old GNU headers keep other fields there.
+            let posix = block[(block.startIndex + 257)..<(block.startIndex + 263)].elementsEqual("ustar\0".utf8)
+            let prefix = posix ? string(block, 345, 155) : ""
             if !prefix.isEmpty { name = prefix + "/" + name }
             if let long = longName { name = long }
+            let target = longLink ?? string(block, 157, 100)
             longName = nil
+            longLink = nil
             let kind: Entry.Kind = switch type {
             case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): .file
             case UInt8(ascii: "5"): .directory
-            case UInt8(ascii: "2"): .symlink(target: string(block, 157, 100))
+            case UInt8(ascii: "2"): .symlink(target: target)
             default: .other
             }
             entries.append(Entry(path: name, kind: kind, data: kind == .file ? body : Data(),
@@ -117,7 +152,8 @@ public enum TarArchive {
 
     private static func padding(_ size: Int) -> Int { (512 - size % 512) % 512 }
 
-    private static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String) -> Data {
+    private static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String,
+                               mtime: Int) -> Data {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ text: String, _ at: Int, _ length: Int) {
             for (i, byte) in text.utf8.prefix(length).enumerated() { block[at + i] = byte }
@@ -130,7 +166,7 @@ public enum TarArchive {
         putOctal(uid, 108, 8)
         putOctal(gid, 116, 8)
         putOctal(size, 124, 12)
-        putOctal(Int(Date().timeIntervalSince1970), 136, 12)
+        putOctal(mtime, 136, 12)
         block[156] = type
         put(link, 157, 100)
         put("ustar", 257, 6)
@@ -169,14 +205,24 @@ public enum TarArchive {
         return Data("\(length)\(body)".utf8)
     }
 
-    private static func paxPath(_ data: Data) -> String? {
-        let text = String(decoding: data, as: UTF8.self)
-        for line in text.split(separator: "\n") {
-            guard let space = line.firstIndex(of: " ") else { continue }
-            let record = line[line.index(after: space)...]
-            if record.hasPrefix("path=") { return String(record.dropFirst(5)) }
+    /// The `key=value` records of a pax header, each `<length> <key>=<value>\n` with the length in bytes.
+    private static func paxRecords(_ data: Data) -> [String: String] {
+        var records: [String: String] = [:]
+        let bytes = [UInt8](data)
+        var start = 0
+        while start < bytes.count {
+            guard let space = bytes[start...].firstIndex(of: UInt8(ascii: " ")),
+                  let length = Int(String(decoding: bytes[start..<space], as: UTF8.self)),
+                  length > space - start, start + length <= bytes.count else { break }
+            var record = bytes[(space + 1)..<(start + length)]
+            if record.last == UInt8(ascii: "\n") { record = record.dropLast() }
+            if let equals = record.firstIndex(of: UInt8(ascii: "=")) {
+                records[String(decoding: record[..<equals], as: UTF8.self)] =
+                    String(decoding: record[(equals + 1)...], as: UTF8.self)
+            }
+            start += length
         }
-        return nil
+        return records
     }
 }
 
