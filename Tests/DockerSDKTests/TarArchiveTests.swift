@@ -139,7 +139,7 @@ final class TarArchiveTests: XCTestCase {
 
     // MARK: Cross-checks with /bin/tar
 
-    private func temporaryDirectory() throws -> URL {
+    private func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-tar-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
@@ -166,7 +166,7 @@ final class TarArchiveTests: XCTestCase {
 
     func testReadsWhatGNUTarWrites() throws {
         for format in ["gnu", "pax", "ustar"] {
-            let root = try temporaryDirectory()
+            let root = try temporaryFolder()
             defer { try? FileManager.default.removeItem(at: root) }
             let source = root.appendingPathComponent("src")
             let fm = FileManager.default
@@ -207,7 +207,7 @@ final class TarArchiveTests: XCTestCase {
     }
 
     func testGNUTarExtractsWhatWeWrite() throws {
-        let root = try temporaryDirectory()
+        let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let entries = Self.sampleEntries
         let archiveURL = root.appendingPathComponent("ours.tar")
@@ -252,7 +252,7 @@ final class TarArchiveTests: XCTestCase {
     func testGNUTarRejectsNothingInAStreamOfManyFiles() throws {
         // 300 small files: many headers, checks the checksums GNU tar computes agree with ours.
         let entries = (0..<300).map { TarArchive.Entry.file("many/f\($0)", Self.bytes($0 * 3, seed: UInt64($0))) }
-        let root = try temporaryDirectory()
+        let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let archiveURL = root.appendingPathComponent("many.tar")
         try TarArchive.write(entries).write(to: archiveURL)

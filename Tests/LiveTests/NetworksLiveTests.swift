@@ -28,21 +28,21 @@ final class NetworksLiveTests: XCTestCase {
 
             // A running container, connected with a static address and an alias.
             let alias = "svc-\(UInt16.random(in: 1000...65000))"
-            let server = try await LiveContainers.run(docker, name: Live.name("srv"), labels: labels, cleanup: cleanup)
+            let server = try await NetworkLiveContainers.run(docker, name: Live.name("srv"), labels: labels, cleanup: cleanup)
             try await docker.networks.connect(network, container: server,
                                               config: EndpointConfig(ipv4Address: staticIP.description, aliases: [alias]))
             let attached = try await docker.networks.inspect(id: created.id)
             XCTAssertEqual(attached.containers?[server]?.ipv4Address, "\(staticIP)/\(subnet.prefixLength)")
-            let endpoint = try await LiveContainers.endpoint(docker, container: server, network: name)
+            let endpoint = try await NetworkLiveContainers.endpoint(docker, container: server, network: name)
             XCTAssertEqual(endpoint.ipAddress, staticIP.description)
             XCTAssertEqual(endpoint.gateway, gateway.description)
             XCTAssertTrue(endpoint.aliases?.contains(alias) == true, "\(endpoint.aliases ?? [])")
 
             // Another container, attached at create, gets a dynamic address from the IP range
             // and resolves the alias to the static address through the daemon's DNS.
-            let peer = try await LiveContainers.run(docker, name: Live.name("peer"), labels: labels,
+            let peer = try await NetworkLiveContainers.run(docker, name: Live.name("peer"), labels: labels,
                                                     endpoints: [name: EndpointSettings(aliases: ["peer"])], cleanup: cleanup)
-            let peerEndpoint = try await LiveContainers.endpoint(docker, container: peer, network: name)
+            let peerEndpoint = try await NetworkLiveContainers.endpoint(docker, container: peer, network: name)
             let peerAddress = try XCTUnwrap(peerEndpoint.ipAddress.flatMap(IPv4Address.init))
             XCTAssertTrue(try IPv4Network.parse(network.subnets[0].ipRange ?? "").contains(peerAddress),
                           "\(peerAddress) is outside the IP range")
@@ -200,7 +200,7 @@ final class Cleanup: @unchecked Sendable {
             defer { containers = [] }
             return containers
         }
-        for id in ids.reversed() { try await LiveContainers.remove(docker, id: id) }
+        for id in ids.reversed() { try await NetworkLiveContainers.remove(docker, id: id) }
     }
 
     /// Removes everything left, ignoring errors.
@@ -209,13 +209,13 @@ final class Cleanup: @unchecked Sendable {
             defer { containers = []; networks = [] }
             return (containers, networks)
         }
-        for id in c.reversed() { try? await LiveContainers.remove(docker, id: id) }
+        for id in c.reversed() { try? await NetworkLiveContainers.remove(docker, id: id) }
         for id in n.reversed() { try? await docker.networks.remove(id: id) }
     }
 }
 
 /// Containers for the network tests, through the typed containers API.
-enum LiveContainers {
+enum NetworkLiveContainers {
     static let image = "dockersdk/busybox:latest"
 
     /// Creates and starts a labelled container; it is registered for cleanup as soon as it exists.
