@@ -2,7 +2,6 @@
 # Runs the demo tour against a real daemon, after set-up (packages, daemon, dev images).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DOCKERSDK_IMAGES=${DOCKERSDK_IMAGES:-"busybox"}
 bash scripts/setup.sh
 swift build --product dockersdk-demo
 exec "$(swift build --show-bin-path)/dockersdk-demo" tour "$@"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian machine: packages, a running dockerd, dev images.
-# Usage: scripts/setup.sh [--no-images]   (DOCKERSDK_IMAGES="busybox redis mariadb" picks images)
+# Usage: scripts/setup.sh [--no-images]   (DOCKERSDK_IMAGES="busybox redis mariadb" picks images; all by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+mkdir -p "$root/.build"
 log() { printf '[setup] %s\n' "$*" >&2; }
 
 sudo_cmd=""
@@ -39,6 +40,13 @@ if ! ping_ok; then
 fi
 log "daemon answers: $(curl -s --unix-socket "$sock" -D - -o /dev/null http://localhost/_ping | tr -d '\r' | grep -i '^api-version' || true)"
 
-# 3. Dev images.
+# 3. Dev images, imported through the SDK's own `dockersdk-demo image import`.
 [ "${1:-}" = "--no-images" ] && exit 0
-bash "$root/scripts/dev-images/build.sh" ${DOCKERSDK_IMAGES:-busybox}
+images=${DOCKERSDK_IMAGES:-busybox redis mariadb}
+log "building dockersdk-demo to import the dev images ($images)"
+swift build --product dockersdk-demo >"$root/.build/setup-build.log" 2>&1 \
+  || { tail -30 "$root/.build/setup-build.log" >&2; exit 1; }
+DOCKERSDK_DEMO="$(swift build --show-bin-path)/dockersdk-demo"
+export DOCKERSDK_DEMO
+# shellcheck disable=SC2086
+bash "$root/scripts/dev-images/build.sh" $images

@@ -4,7 +4,6 @@
 # with a reason when no daemon answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export DOCKERSDK_IMAGES=${DOCKERSDK_IMAGES:-"busybox"}
 if [ "${CI:-}" = "true" ]; then
   bash scripts/setup.sh
 else
