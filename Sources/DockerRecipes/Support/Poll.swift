@@ -1,3 +1,4 @@
+import DockerSDK
 import Foundation
 
 /// What polling gave up on: the condition never held in time.
@@ -42,6 +43,8 @@ public enum Poll {
                 last = observation
             } catch is CancellationError {
                 throw CancellationError()
+            } catch DockerError.cancelled {
+                throw DockerError.cancelled
             } catch let stop as any StopsPolling {
                 throw stop
             } catch {

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// At most a bounded number of bytes wait between the transfer and the consumer: when the consumer
 /// is slow, the transfer stops reading from the socket. Cancelling the consuming task, or dropping
-/// the iterator, aborts the transfer.
+/// the iterator, aborts the transfer; iteration then throws `DockerError.cancelled`.
 public struct ByteStream: AsyncSequence, Sendable {
     public typealias Element = Data
 
@@ -22,7 +22,7 @@ public struct ByteStream: AsyncSequence, Sendable {
         return ByteStream(channel: channel)
     }
 
-    /// Aborts the transfer; a waiting consumer gets `CancellationError`.
+    /// Aborts the transfer; a waiting consumer gets `DockerError.cancelled`.
     public func cancel() {
         channel.cancel()
     }
@@ -143,7 +143,7 @@ final class ByteChannel: @unchecked Sendable {
         buffered = 0
         condition.broadcast()
         condition.unlock()
-        waiter?.resume(throwing: CancellationError())
+        waiter?.resume(throwing: DockerError.cancelled)
         action?()
     }
 
@@ -172,7 +172,7 @@ final class ByteChannel: @unchecked Sendable {
                     continuation.resume(returning: data)
                 } else if cancelled {
                     condition.unlock()
-                    continuation.resume(throwing: CancellationError())
+                    continuation.resume(throwing: DockerError.cancelled)
                 } else if ended {
                     let failure = self.failure
                     condition.unlock()

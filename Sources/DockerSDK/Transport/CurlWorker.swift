@@ -64,6 +64,11 @@ final class CurlWorker: @unchecked Sendable {
     }
 }
 
+/// Marks one queued request; guarded by the pool's lock.
+final class WaiterTicket: @unchecked Sendable {
+    var cancelled = false
+}
+
 /// Lends workers to unary requests: the most recently used first, so sequential requests share
 /// one connection; at most `limit` at once, the rest wait in order.
 final class CurlWorkerPool: @unchecked Sendable {
@@ -71,7 +76,7 @@ final class CurlWorkerPool: @unchecked Sendable {
     private var idle: [CurlWorker] = []
     private var created = 0
     private let limit: Int
-    private var waiting: [CheckedContinuation<CurlWorker, any Error>] = []
+    private var waiting: [(ticket: WaiterTicket, continuation: CheckedContinuation<CurlWorker, any Error>)] = []
 
     init(limit: Int) {
         self.limit = max(1, limit)
@@ -93,7 +98,12 @@ final class CurlWorkerPool: @unchecked Sendable {
                 throw error
             }
         case .full:
-            return try await withCheckedThrowingContinuation { enqueue($0) }
+            let ticket = WaiterTicket()
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { enqueue($0, ticket: ticket) }
+            } onCancel: {
+                cancelWaiter(ticket)
+            }
         }
     }
 
@@ -118,15 +128,30 @@ final class CurlWorkerPool: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func enqueue(_ continuation: CheckedContinuation<CurlWorker, any Error>) {
+    private func enqueue(_ continuation: CheckedContinuation<CurlWorker, any Error>, ticket: WaiterTicket) {
         lock.lock()
+        if ticket.cancelled {
+            lock.unlock()
+            continuation.resume(throwing: DockerError.cancelled)
+            return
+        }
         if let worker = idle.popLast() {
             lock.unlock()
             continuation.resume(returning: worker)
             return
         }
-        waiting.append(continuation)
+        waiting.append((ticket, continuation))
         lock.unlock()
+    }
+
+    /// A request waiting for a worker was cancelled: it stops waiting at once.
+    private func cancelWaiter(_ ticket: WaiterTicket) {
+        lock.lock()
+        ticket.cancelled = true
+        let index = waiting.firstIndex { $0.ticket === ticket }
+        let entry = index.map { waiting.remove(at: $0) }
+        lock.unlock()
+        entry?.continuation.resume(throwing: DockerError.cancelled)
     }
 
     func release(_ worker: CurlWorker) {
@@ -134,7 +159,7 @@ final class CurlWorkerPool: @unchecked Sendable {
         if !waiting.isEmpty {
             let next = waiting.removeFirst()
             lock.unlock()
-            next.resume(returning: worker)
+            next.continuation.resume(returning: worker)
             return
         }
         idle.append(worker)

@@ -187,4 +187,21 @@ final class TransportErrorTests: XCTestCase {
         let response = try await within(5) { try await transport.execute(DockerRequest(method: "GET", path: "/ok")) }
         XCTAssertEqual(response.status, 200)
     }
+
+    func testCancellingARequestQueuedForABusyWorkerEndsItAtOnce() async throws {
+        let fake = try fakeDaemon { _, c in c.pause(3) }
+        let transport = CurlTransport(host: .unix(path: fake.path), maxConcurrentRequests: 1)
+        let busy = Task { try await transport.execute(DockerRequest(method: "GET", path: "/hang", timeout: .seconds(5))) }
+        XCTAssertTrue(fake.wait(timeout: 5) { fake.requests.count == 1 })
+        let queued = Task { try await transport.execute(DockerRequest(method: "GET", path: "/queued")) }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = Date()
+        queued.cancel()
+        let error = dockerError(await expectError(5) { try await queued.value })
+        XCTAssertEqual(error, .cancelled)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "a queued request must not wait for the busy worker")
+        XCTAssertEqual(fake.requests.count, 1, "the cancelled request was never sent")
+        busy.cancel()
+        _ = try? await busy.value
+    }
 }
