@@ -79,7 +79,7 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         }
         guard options.replicasPerMaster >= 0 else { throw DockerError.invalidArgument("replicas per master must be >= 0") }
         guard options.nodeTimeoutMs >= 100 else { throw DockerError.invalidArgument("node timeout must be >= 100 ms") }
-        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", options: .regularExpression) != nil else {
+        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*\\z", options: .regularExpression) != nil else {
             throw DockerError.invalidArgument("name prefix \"\(options.namePrefix)\" is not a valid container name")
         }
         self.options = options
