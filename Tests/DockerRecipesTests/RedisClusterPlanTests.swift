@@ -93,11 +93,21 @@ final class RedisClusterPlanTests: XCTestCase {
         assertRefused(Self.host(basePort: 0), "base port 0")
         assertRefused(Self.host(basePort: -5), "base port -5")
         assertRefused(Self.host(basePort: 60000), "base port 60000 leaves no room for 6 nodes")
-        assertRefused(Self.host(basePort: 55530), "base port 55530")
+        assertRefused(Self.host(basePort: 55531), "base port 55531")
         XCTAssertNoThrow(try RedisClusterPlan(options: Self.host(basePort: 1), image: Self.image))
-        let highest = try? RedisClusterPlan(options: Self.host(basePort: 55529), image: Self.image)
-        XCTAssertNotNil(highest)
-        XCTAssertLessThanOrEqual(highest?.nodes.map(\.busPort).max() ?? .max, 65535)
+        // The highest base port: the last bus port is exactly 65535.
+        let highest = try? RedisClusterPlan(options: Self.host(basePort: 55530), image: Self.image)
+        XCTAssertEqual(highest?.nodes.last?.port, 55535)
+        XCTAssertEqual(highest?.nodes.last?.busPort, 65535)
+    }
+
+    func testScaleOutNodesBeyondThePortRangeAreRefused() throws {
+        let plan = try RedisClusterPlan(options: Self.host(basePort: 55528), image: Self.image)
+        XCTAssertEqual(try plan.node(7).busPort, 65535)
+        XCTAssertThrowsError(try plan.node(8)) { error in
+            guard case DockerError.invalidArgument(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("no room for node 9"), message)
+        }
     }
 
     func testBadAnnounceAddressIsRefused() {
