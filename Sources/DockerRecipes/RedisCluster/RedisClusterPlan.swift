@@ -79,7 +79,7 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         }
         guard options.replicasPerMaster >= 0 else { throw DockerError.invalidArgument("replicas per master must be >= 0") }
         guard options.nodeTimeoutMs >= 100 else { throw DockerError.invalidArgument("node timeout must be >= 100 ms") }
-        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", options: .regularExpression) != nil else {
+        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*\\z", options: .regularExpression) != nil else {
             throw DockerError.invalidArgument("name prefix \"\(options.namePrefix)\" is not a valid container name")
         }
         self.options = options
@@ -87,7 +87,8 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         let count = options.masters * (1 + options.replicasPerMaster)
         switch options.mode {
         case .hostNetwork(let basePort, let ip):
-            guard (1...55535 - count).contains(basePort) else {
+            // The last node's bus port, basePort + count - 1 + 10000, must stay within 65535.
+            guard basePort >= 1, basePort <= 65535 - 10000 - (count - 1) else {
                 throw DockerError.invalidArgument("base port \(basePort) leaves no room for \(count) nodes and their bus ports")
             }
             _ = try IPv4Address.parse(ip, what: "announce address")
@@ -114,6 +115,9 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         let name = "\(options.namePrefix)-\(index + 1)"
         switch options.mode {
         case .hostNetwork(let basePort, let ip):
+            guard basePort + index + 10000 <= 65535 else {
+                throw DockerError.invalidArgument("base port \(basePort) has no room for node \(index + 1): its bus port would pass 65535")
+            }
             return RedisNodePlan(index: index, name: name, host: ip, port: basePort + index)
         case .bridge(_, let subnet):
             let network = try IPv4Network.parse(subnet)
