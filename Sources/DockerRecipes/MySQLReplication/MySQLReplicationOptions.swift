@@ -83,10 +83,10 @@ public struct MySQLReplicationPlan: Sendable {
     /// Computes the plan; throws `invalidArgument` on impossible options.
     public init(options: MySQLReplicationOptions, image: String) throws {
         guard options.replicas >= 1 else { throw DockerError.invalidArgument("replication needs at least 1 replica") }
-        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", options: .regularExpression) != nil else {
+        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*\\z", options: .regularExpression) != nil else {
             throw DockerError.invalidArgument("name prefix \"\(options.namePrefix)\" is not a valid container name")
         }
-        guard options.replicationUser.range(of: "^[a-zA-Z0-9_]{1,32}$", options: .regularExpression) != nil else {
+        guard options.replicationUser.range(of: "^[a-zA-Z0-9_]{1,32}\\z", options: .regularExpression) != nil else {
             throw DockerError.invalidArgument("replication user \"\(options.replicationUser)\" must be 1-32 letters, digits or _")
         }
         if let port = options.sourcePort, !(1...(65535 - options.replicas)).contains(port) {
