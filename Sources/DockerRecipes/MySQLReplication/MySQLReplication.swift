@@ -17,12 +17,10 @@ public struct MySQLReplication: Sendable {
 
     /// Plans a deployment; without an image, picks the dev image when present locally, else `mysql:8.0`.
     public init(docker: DockerClient, options: MySQLReplicationOptions = MySQLReplicationOptions()) async throws {
-        var image = options.image
-        if image == nil {
-            image = try await docker.images.exists(MySQLReplicationPlan.devImage) ? MySQLReplicationPlan.devImage : MySQLReplicationPlan.defaultImage
-        }
+        let image = try await docker.images.recipeImage(options.image, dev: MySQLReplicationPlan.devImage,
+                                                        fallback: MySQLReplicationPlan.defaultImage)
         self.docker = docker
-        plan = try MySQLReplicationPlan(options: options, image: image ?? MySQLReplicationPlan.defaultImage)
+        plan = try MySQLReplicationPlan(options: options, image: image)
     }
 
     /// What the deployment owns.

@@ -18,12 +18,10 @@ public struct RedisCluster: Sendable {
 
     /// Plans a deployment; without an image, picks the dev image when present locally, else `redis:7`.
     public init(docker: DockerClient, options: RedisClusterOptions = RedisClusterOptions()) async throws {
-        var image = options.image
-        if image == nil {
-            image = try await docker.images.exists(RedisClusterPlan.devImage) ? RedisClusterPlan.devImage : RedisClusterPlan.defaultImage
-        }
+        let image = try await docker.images.recipeImage(options.image, dev: RedisClusterPlan.devImage,
+                                                        fallback: RedisClusterPlan.defaultImage)
         self.docker = docker
-        plan = try RedisClusterPlan(options: options, image: image ?? RedisClusterPlan.defaultImage)
+        plan = try RedisClusterPlan(options: options, image: image)
     }
 
     /// What the deployment owns.

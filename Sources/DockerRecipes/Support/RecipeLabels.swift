@@ -12,3 +12,11 @@ public enum RecipeLabels {
         [Self.recipe: recipe, Self.instance: instance]
     }
 }
+
+extension ImagesAPI {
+    /// The image a recipe runs: the one given, else the dev image when present locally, else `fallback`.
+    func recipeImage(_ given: String?, dev: String, fallback: String) async throws -> String {
+        if let given { return given }
+        return try await exists(dev) ? dev : fallback
+    }
+}
