@@ -23,6 +23,29 @@ final class MySQLReplicationLiveTests: XCTestCase {
         XCTAssertTrue(leftNetworks.isEmpty)
     }
 
+    /// A row inserted on the source by a plain client (`docker exec ... mariadb`) shows up on every replica.
+    private func assertPlainClientRowReachesEveryReplica(_ replication: MySQLReplication) async throws {
+        let docker = replication.docker
+        let source = replication.plan.source.name
+        let env = try await docker.containers.inspect(source).config?.env ?? []
+        let password = env.first { $0.hasPrefix("MYSQL_ROOT_PASSWORD=") }.map { String($0.dropFirst(20)) } ?? ""
+        let write = try await docker.exec.run(
+            ["mariadb", "-uroot", "-e", "CREATE DATABASE plain; CREATE TABLE plain.t (x INT); INSERT INTO plain.t VALUES (42)"],
+            in: source, env: ["MYSQL_PWD=\(password)"])
+        XCTAssertEqual(write.exitCode, 0, write.stderrText)
+        for replica in replication.plan.replicas.map(\.name) {
+            var seen = ""
+            for _ in 0..<50 {
+                let read = try await docker.exec.run(["mariadb", "-uroot", "-N", "-e", "SELECT x FROM plain.t"], in: replica,
+                                                     env: ["MYSQL_PWD=\(password)"])
+                seen = read.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
+                if seen == "42" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            XCTAssertEqual(seen, "42", "the row is on \(replica)")
+        }
+    }
+
     private func options(_ mode: ReplicationMode, replicas: Int) -> MySQLReplicationOptions {
         MySQLReplicationOptions(replicas: replicas, mode: mode, sourcePort: nil,
                                 namePrefix: "lt-mysql-\(UInt16.random(in: 0...UInt16.max))")
@@ -45,23 +68,7 @@ final class MySQLReplicationLiveTests: XCTestCase {
             XCTAssertTrue(report.replicaWriteRefused.values.allSatisfy { $0.contains("1290") }, "\(report.replicaWriteRefused)")
             XCTAssertTrue(report.passed)
 
-            // A plain client on the source (docker exec mariadb ...), read back on the replica.
-            let docker = replication.docker
-            let source = replication.plan.source.name, replica = replication.plan.replicas[0].name
-            let env = try await docker.containers.inspect(source).config?.env ?? []
-            let password = env.first { $0.hasPrefix("MYSQL_ROOT_PASSWORD=") }.map { String($0.dropFirst(20)) } ?? ""
-            let write = try await docker.exec.run(["mariadb", "-uroot", "-e", "CREATE DATABASE plain; CREATE TABLE plain.t (x INT); INSERT INTO plain.t VALUES (42)"],
-                                                  in: source, env: ["MYSQL_PWD=\(password)"])
-            XCTAssertEqual(write.exitCode, 0, write.stderrText)
-            var seen = ""
-            for _ in 0..<50 {
-                let read = try await docker.exec.run(["mariadb", "-uroot", "-N", "-e", "SELECT x FROM plain.t"], in: replica,
-                                                     env: ["MYSQL_PWD=\(password)"])
-                seen = read.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
-                if seen == "42" { break }
-                try await Task.sleep(for: .milliseconds(200))
-            }
-            XCTAssertEqual(seen, "42")
+            try await assertPlainClientRowReachesEveryReplica(replication)
         }
     }
 
@@ -77,6 +84,7 @@ final class MySQLReplicationLiveTests: XCTestCase {
             let report = try await replication.verify()
             XCTAssertEqual(report.rowsRead.count, 2)
             XCTAssertTrue(report.passed)
+            try await assertPlainClientRowReachesEveryReplica(replication)
         }
     }
 
@@ -107,6 +115,24 @@ final class MySQLReplicationLiveTests: XCTestCase {
                 XCTAssertTrue(text.contains("Last_IO_Error"), text)
                 XCTAssertTrue(text.contains("Access denied"), text)
                 XCTAssertFalse(text.contains(secret), "the password must not appear in the error")
+            }
+        }
+    }
+
+    func testHostDirectoriesHoldDataLogsAndConfigLikeTheSeed() async throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-mydata-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var options = options(.binlogPosition, replicas: 1)
+        options.hostDirectory = base
+        try await deploy(options) { replication in
+            try await replication.up()
+            let verified = try await replication.verify()
+            XCTAssertTrue(verified.passed)
+            for server in replication.plan.servers {
+                let cnf = try String(contentsOfFile: "\(base)/\(server.name)/conf/replication.cnf", encoding: .utf8)
+                XCTAssertTrue(cnf.contains("server_id") || cnf.contains("server-id"), cnf)
+                let data = try FileManager.default.contentsOfDirectory(atPath: "\(base)/\(server.name)/data")
+                XCTAssertTrue(data.contains("mysql"), "the data dir is on the host: \(data)")
             }
         }
     }

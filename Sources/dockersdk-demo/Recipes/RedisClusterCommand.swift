@@ -69,6 +69,19 @@ struct RedisClusterCommand: AsyncParsableCommand {
         }
     }
 
+    /// What `check --json` prints.
+    struct CheckReport: Encodable {
+        let ok: Bool
+        let problems: [RedisClusterIssue]
+        let messages: [String]
+
+        init(ok: Bool, problems: [RedisClusterIssue]) {
+            self.ok = ok
+            self.problems = problems
+            messages = problems.map(\.description)
+        }
+    }
+
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check like redis-cli --cluster check.")
         @OptionGroup var global: GlobalOptions
@@ -78,7 +91,7 @@ struct RedisClusterCommand: AsyncParsableCommand {
             let problems: [RedisClusterIssue]
             do {
                 problems = try await options.cluster(try global.client()).check()
-                if json { try printJSON(["ok": problems.isEmpty ? "true" : "false", "problems": problems.map(\.description).joined(separator: "\n")]) }
+                if json { try printJSON(CheckReport(ok: problems.isEmpty, problems: problems)) }
                 else { print(problems.isEmpty ? "[OK] all 16384 slots covered; all nodes agree; no open slots" : problems.map { "[ERR] \($0)" }.joined(separator: "\n")) }
             } catch { throw fail(error) }
             if !problems.isEmpty { throw ExitCode.failure }
