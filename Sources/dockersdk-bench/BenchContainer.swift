@@ -4,7 +4,7 @@ import Foundation
 /// The labelled busybox container the inspect benchmark reads, made and removed with raw requests.
 struct BenchContainer {
     static let image = "dockersdk/busybox:latest"
-    static let label = ["com.dockersdk.recipe": "bench"]
+    static let label = ["com.dockersdk.recipe": "bench", "com.dockersdk.instance": "dockersdk-bench"]
 
     let id: String
     let transport: any DockerTransport

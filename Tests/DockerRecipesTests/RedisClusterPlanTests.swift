@@ -283,3 +283,17 @@ final class RedisClusterPlanTests: XCTestCase {
         }
     }
 }
+
+final class RedisHostModeSafetyTests: XCTestCase {
+    func testHostModeOnlyBindsLoopback() throws {
+        for ip in ["0.0.0.0", "10.0.0.5", "192.168.1.20"] {
+            XCTAssertThrowsError(try RedisClusterPlan(options: RedisClusterOptions(mode: .hostNetwork(basePort: 6381, announceIP: ip)),
+                                                      image: "redis:7"), ip) { error in
+                guard case .invalidArgument(let message)? = error as? DockerError else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.contains("loopback"), message)
+            }
+        }
+        XCTAssertNoThrow(try RedisClusterPlan(options: RedisClusterOptions(mode: .hostNetwork(basePort: 6381, announceIP: "127.0.0.2")),
+                                              image: "redis:7"))
+    }
+}

@@ -214,38 +214,38 @@ final class MultiplexedStreamDecoderTests: XCTestCase {
         }
     }
 
-    // MARK: OutputStream
+    // MARK: ContainerOutput
 
     func testOutputStreamDemultiplexesChunkedBytes() async throws {
         let input = Self.frame(1, "out 1\n") + Self.frame(2, "err 1\n") + Self.frame(1, "out 2\n")
             + Self.frame(2, "err 2\n")
         let chunks = stride(from: 0, to: input.count, by: 3).map { input.subdata(in: $0..<min($0 + 3, input.count)) }
-        let stream = OutputStream(bytes: .chunks(chunks), multiplexed: true)
+        let stream = ContainerOutput(bytes: .chunks(chunks), multiplexed: true)
         let (out, err) = try await stream.collect()
         XCTAssertEqual(String(decoding: out, as: UTF8.self), "out 1\nout 2\n")
         XCTAssertEqual(String(decoding: err, as: UTF8.self), "err 1\nerr 2\n")
 
         var seen: [OutputChunk] = []
-        for try await chunk in OutputStream(bytes: .chunks(chunks), multiplexed: true) { seen.append(chunk) }
+        for try await chunk in ContainerOutput(bytes: .chunks(chunks), multiplexed: true) { seen.append(chunk) }
         XCTAssertEqual(seen.map(\.stream), [.stdout, .stderr, .stdout, .stderr])
     }
 
     func testOutputStreamRawIsAllStdout() async throws {
         // TTY output: bytes that would be a bad header are plain stdout here.
         let raw = [Data([2, 0, 0, 0]), Data("hello\r\n".utf8), Data(), Data("world\r\n".utf8)]
-        let stream = OutputStream(bytes: .chunks(raw), multiplexed: false)
+        let stream = ContainerOutput(bytes: .chunks(raw), multiplexed: false)
         var seen: [OutputChunk] = []
         for try await chunk in stream { seen.append(chunk) }
         XCTAssertEqual(seen.count, 3, "empty chunks are skipped")
         XCTAssertTrue(seen.allSatisfy { $0.stream == .stdout })
-        let (out, err) = try await OutputStream(bytes: .chunks(raw), multiplexed: false).collect()
+        let (out, err) = try await ContainerOutput(bytes: .chunks(raw), multiplexed: false).collect()
         XCTAssertEqual(out, Data([2, 0, 0, 0]) + Data("hello\r\nworld\r\n".utf8))
         XCTAssertEqual(err, Data())
     }
 
     func testOutputStreamTruncatedFrameThrows() async throws {
         let input = Self.frame(1, "ok\n") + Self.frame(1, "cut short").prefix(10)
-        let stream = OutputStream(bytes: .chunks([input]), multiplexed: true)
+        let stream = ContainerOutput(bytes: .chunks([input]), multiplexed: true)
         var received = Data()
         do {
             for try await chunk in stream { received.append(chunk.data) }
@@ -259,7 +259,7 @@ final class MultiplexedStreamDecoderTests: XCTestCase {
     func testOutputStreamErrorFrameThrowsStreamError() async throws {
         let input = Self.frame(1, "partial output\n") + Self.frame(3, "the daemon failed")
         do {
-            _ = try await OutputStream(bytes: .chunks([input]), multiplexed: true).collect()
+            _ = try await ContainerOutput(bytes: .chunks([input]), multiplexed: true).collect()
             XCTFail("expected a stream error")
         } catch let error as DockerError {
             XCTAssertEqual(error, .streamError(message: "the daemon failed"))
@@ -269,7 +269,7 @@ final class MultiplexedStreamDecoderTests: XCTestCase {
     func testOutputStreamCollectLimit() async throws {
         let input = Self.frame(1, Data(count: 600)) + Self.frame(2, Data(count: 600))
         do {
-            _ = try await OutputStream(bytes: .chunks([input]), multiplexed: true).collect(limit: 1000)
+            _ = try await ContainerOutput(bytes: .chunks([input]), multiplexed: true).collect(limit: 1000)
             XCTFail("expected the limit to be enforced")
         } catch let error as DockerError {
             guard case .malformedResponse = error else { return XCTFail("expected malformedResponse, got \(error)") }

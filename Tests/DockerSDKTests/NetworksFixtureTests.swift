@@ -45,7 +45,7 @@ final class NetworksFixtureTests: XCTestCase {
         XCTAssertEqual(created.id.count, 64)
         XCTAssertEqual(created.warning ?? "", "")
 
-        let inspected = try await docker.networks.inspect(id: network)
+        let inspected = try await docker.networks.inspect(network)
         XCTAssertEqual(inspected.id, created.id)
         XCTAssertEqual(inspected.name, network)
         XCTAssertEqual(inspected.driver, "bridge")
@@ -60,7 +60,7 @@ final class NetworksFixtureTests: XCTestCase {
         XCTAssertEqual(inspected.containers, [:])
         XCTAssertNotNil(inspected.created)
 
-        let byPrefix = try await docker.networks.inspect(id: String(created.id.prefix(12)))
+        let byPrefix = try await docker.networks.inspect(String(created.id.prefix(12)))
         XCTAssertEqual(byPrefix.name, network)
 
         let labelled = try await docker.networks.list(filters: .label("com.dockersdk.instance", "networks-fixture"))
@@ -70,7 +70,7 @@ final class NetworksFixtureTests: XCTestCase {
         try await docker.networks.connect(inspected, container: containerID,
                                           config: EndpointConfig(ipv4Address: "10.213.250.10", aliases: ["web", "api"]))
 
-        let attached = try await docker.networks.inspect(id: created.id)
+        let attached = try await docker.networks.inspect(created.id)
         let endpoint = try XCTUnwrap(attached.containers?[containerID])
         XCTAssertEqual(endpoint.name, container)
         XCTAssertEqual(endpoint.ipv4Address, "10.213.250.10/24")
@@ -90,14 +90,14 @@ final class NetworksFixtureTests: XCTestCase {
 
         // Removing a network in use fails with the daemon's message.
         do {
-            try await docker.networks.remove(id: network)
+            try await docker.networks.remove(network)
             XCTFail("removing a network with an attached container must fail")
         } catch let error as DockerError {
             XCTAssertTrue(error.message?.contains("active endpoints") == true, "\(error)")
         }
 
         try await docker.networks.disconnect(network: network, container: containerID)
-        let detached = try await docker.networks.inspect(id: network)
+        let detached = try await docker.networks.inspect(network)
         XCTAssertEqual(detached.containers, [:])
 
         // Disconnecting again: the container is no longer connected.
@@ -109,9 +109,9 @@ final class NetworksFixtureTests: XCTestCase {
         }
 
         try await docker.containers.remove(containerID, force: true)
-        try await docker.networks.remove(id: created.id)
+        try await docker.networks.remove(created.id)
         do {
-            _ = try await docker.networks.inspect(id: created.id)
+            _ = try await docker.networks.inspect(created.id)
             XCTFail("the network was removed")
         } catch let DockerError.notFound(message) {
             XCTAssertTrue(message.contains("not found"), message)
@@ -146,13 +146,13 @@ final class NetworksFixtureTests: XCTestCase {
         }
 
         do {
-            _ = try await docker.networks.inspect(id: "dockersdk-fixture-net-missing")
+            _ = try await docker.networks.inspect("dockersdk-fixture-net-missing")
             XCTFail("no such network")
         } catch let DockerError.notFound(message) {
             XCTAssertEqual(message, "network dockersdk-fixture-net-missing not found")
         }
         do {
-            try await docker.networks.remove(id: "dockersdk-fixture-net-missing")
+            try await docker.networks.remove("dockersdk-fixture-net-missing")
             XCTFail("no such network")
         } catch DockerError.notFound {}
         do {
@@ -174,7 +174,7 @@ final class NetworksFixtureTests: XCTestCase {
             XCTFail("bad name")
         } catch DockerError.invalidArgument {}
 
-        try await docker.networks.remove(id: created.id)
+        try await docker.networks.remove(created.id)
         try session.finish()
     }
 
@@ -207,7 +207,7 @@ final class NetworksFixtureTests: XCTestCase {
         for name in containers {
             try? await docker.containers.remove(name, force: true)
         }
-        for name in networks { try? await docker.networks.remove(id: name) }
+        for name in networks { try? await docker.networks.remove(name) }
     }
 }
 
@@ -247,7 +247,7 @@ final class NetworksDocker29FixtureTests: XCTestCase {
             XCTAssertEqual(message, "network with name backend already exists")
         }
 
-        let network = try await docker.networks.inspect(id: "backend")
+        let network = try await docker.networks.inspect("backend")
         XCTAssertEqual(network.enableIPv4, true)
         XCTAssertEqual(network.ipam?.options, [:])
         XCTAssertEqual(network.status?.ipam?.subnets?["10.213.7.0/24"]?.ipsInUse, 4)

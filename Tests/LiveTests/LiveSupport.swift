@@ -21,6 +21,12 @@ enum Live {
         }
     }
 
+    /// Something a live test needs is missing: a failure under CI, a skip elsewhere.
+    static func unavailable(_ reason: String, file: StaticString = #filePath, line: UInt = #line) throws -> Never {
+        if isCI { XCTFail(reason, file: file, line: line) }
+        throw XCTSkip(reason)
+    }
+
     /// A unique name for something a test creates.
     static func name(_ prefix: String) -> String {
         "dockersdk-test-\(prefix)-\(UInt32.random(in: 0...UInt32.max))"

@@ -199,7 +199,7 @@ final class RedisClusterLiveTests: XCTestCase {
             let candidate = try IPv4Network.parse("10.213.\(Int.random(in: 100...200)).0/24")
             if !taken.contains(where: { $0.overlaps(candidate) }) { return candidate.description }
         }
-        throw XCTSkip("no free 10.213.100-200.0/24 subnet among the daemon's networks")
+        try Live.unavailable("no free 10.213.100-200.0/24 subnet among the daemon's networks")
     }
 
     /// A base port in 7301...7491 such that base..<base+count and their bus ports (+10000) are free on 127.0.0.1.
@@ -209,7 +209,7 @@ final class RedisClusterLiveTests: XCTestCase {
             let ports = Array(base..<(base + count)) + Array((base + 10000)..<(base + 10000 + count))
             if ports.allSatisfy(isFreeOnLoopback) { return base }
         }
-        throw XCTSkip("no free block of \(count) ports (and bus ports) on 127.0.0.1 between 7301 and 7499")
+        try Live.unavailable("no free block of \(count) ports (and bus ports) on 127.0.0.1 between 7301 and 7499")
     }
 
     /// Whether a TCP socket can bind 127.0.0.1:`port` (nothing listens there now).

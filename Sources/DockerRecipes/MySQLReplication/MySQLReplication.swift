@@ -73,8 +73,14 @@ public struct MySQLReplication: Sendable {
             for shell in shells {
                 group.addTask {
                     try await Poll.until("\(shell.container) to accept a login", timeout: .seconds(120), interval: .milliseconds(500)) {
-                        let result = try? await shell.query("SELECT 1")
-                        return (result != nil, nil)
+                        do {
+                            _ = try await shell.query("SELECT 1")
+                            return (true, nil)
+                        } catch let failure as CommandFailed where failure.output.contains("ERROR 1045") {
+                            throw LoginRefused(failure: failure)  // a wrong root password will not get better
+                        } catch {
+                            return (false, "\(error)")
+                        }
                     }
                 }
             }
@@ -140,4 +146,11 @@ public struct MySQLReplication: Sendable {
         }
         return Secret(String(entry.dropFirst("MYSQL_ROOT_PASSWORD=".count)))
     }
+}
+
+/// The server refused the root login: the password is wrong (e.g. a data directory made with another).
+public struct LoginRefused: StopsPolling, CustomStringConvertible {
+    /// The client's error, secrets scrubbed.
+    public var failure: CommandFailed
+    public var description: String { "the server refused the root login: \(failure)" }
 }

@@ -40,7 +40,10 @@ struct ReplicationSetup: Sendable {
             if case .gtid = start, !flavor.isMariaDB {
                 // A fresh MySQL replica must not replay the source's initialisation: start from its executed set.
                 let executed = try await source.query(ReplicationSQL.sourceGTIDPosition(flavor: flavor).sql)
-                let set = SQLResultTable.parse(executed).rows.first?.first.flatMap { $0 } ?? ""
+                guard let row = SQLResultTable.parse(executed).rows.first, let first = row.first else {
+                    throw DockerError.malformedResponse("cannot read the source's executed GTID set")
+                }
+                let set = first ?? ""
                 statements.append(SQLStatement("RESET \(flavor.usesBinaryLogStatus ? "BINARY LOGS AND GTIDS" : "MASTER")"))
                 statements.append(SQLStatement([.text("SET GLOBAL gtid_purged = "), .literal(set)]))
             }

@@ -14,7 +14,10 @@ struct ServerProbe: Sendable {
             labels: resources.labels)
         config.entrypoint = ["sh", "-c"]
         let name = "\(resources.instance)-probe"
-        try? await docker.containers.remove(name, force: true)
+        // A probe left by an interrupted run is ours only if it carries our labels.
+        for stale in try await docker.containers.list(all: true, filters: resources.filters.adding("name", "^/\(name)$")) {
+            try await docker.containers.remove(stale.id, force: true)
+        }
         let id = try await docker.containers.create(ContainerCreate(config: config, hostConfig: HostConfig(networkMode: "none")),
                                                     name: name).id
         do {

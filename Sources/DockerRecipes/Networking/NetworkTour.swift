@@ -8,9 +8,9 @@ import Foundation
 public struct NetworkTour: Sendable {
     /// The tour's settings.
     public struct Options: Sendable {
-        /// The custom network's subnet (seed: 192.168.0.0/16; must be private).
+        /// The custom network's subnet (private; the seed uses 192.168.0.0/16, narrowed here so a LAN route is not shadowed).
         public var subnet: String
-        /// The custom network's gateway (seed: 192.168.0.1).
+        /// The custom network's gateway (the seed: 192.168.0.1 for its /16).
         public var gateway: String
         /// The image with `sh`, `ping`, `ip`/`cat` (busybox).
         public var image: String
@@ -20,7 +20,7 @@ public struct NetworkTour: Sendable {
         public var keep: Bool
 
         /// Creates options; the defaults follow the seed.
-        public init(subnet: String = "192.168.0.0/16", gateway: String = "192.168.0.1",
+        public init(subnet: String = "192.168.213.0/24", gateway: String = "192.168.213.1",
                     image: String = "dockersdk/busybox:latest", instance: String = "nettour", keep: Bool = false) {
             self.subnet = subnet
             self.gateway = gateway

@@ -30,7 +30,7 @@ enum TourChecks {
     ) { lab in
         let t1 = try await lab.container("t1")
         let t2 = try await lab.container("t2")
-        let bridge = try await lab.docker.networks.inspect(id: "bridge")
+        let bridge = try await lab.docker.networks.inspect("bridge")
         guard let subnetText = bridge.subnets.first?.subnet, let subnet = IPv4Network(subnetText) else {
             return (.fail, "the bridge network has no IPv4 subnet")
         }
@@ -105,7 +105,7 @@ enum TourChecks {
         let a = try await lab.container("net-a", network: network)
         let b = try await lab.container("net-b", network: network)
         guard let subnet = IPv4Network(lab.options.subnet) else { return (.fail, "bad subnet") }
-        let inspected = try await lab.docker.networks.inspect(id: network)
+        let inspected = try await lab.docker.networks.inspect(network)
         let gateway = inspected.subnets.first?.gateway ?? "?"
         var addresses: [String] = []
         for name in [a, b] {

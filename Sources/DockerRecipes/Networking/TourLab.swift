@@ -46,7 +46,13 @@ struct TourLab: Sendable {
 
     /// Creates the custom bridge network with the configured subnet and gateway.
     func createNetwork() async throws {
-        if (try? await docker.networks.inspect(id: networkName)) != nil { return }
+        if let existing = try? await docker.networks.inspect(networkName) {
+            guard existing.labels?[RecipeLabels.instance] == options.instance,
+                  existing.labels?[RecipeLabels.recipe] == NetworkTour.recipe else {
+                throw DockerError.conflict(message: "network \(networkName) exists and does not belong to the tour \(options.instance)")
+            }
+            return
+        }
         _ = try await docker.networks.create(NetworkCreate(
             name: networkName, driver: "bridge",
             subnets: [IPAMConfig(subnet: options.subnet, gateway: options.gateway)], labels: resources.labels))

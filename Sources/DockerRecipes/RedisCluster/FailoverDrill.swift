@@ -70,7 +70,10 @@ extension RedisCluster {
         }
         try await docker.containers.stop(masterPlan.name, timeout: 5)
         let survivors = nodes.filter { $0.name != masterPlan.name }
-        let survivorCLI = RedisCLI(docker: docker, container: survivors[0].name)
+        guard let firstSurvivor = survivors.first else {
+            throw DockerError.invalidArgument("no other node is running: a failover needs the replicas up")
+        }
+        let survivorCLI = RedisCLI(docker: docker, container: firstSurvivor.name)
 
         var detected = -1.0, promoted = -1.0
         var newMasterPlan: RedisNodePlan?

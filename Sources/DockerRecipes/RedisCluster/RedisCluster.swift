@@ -83,7 +83,7 @@ public struct RedisCluster: Sendable {
     // MARK: - Steps shared by up, failover and scaling
 
     func ensureNetwork(_ name: String, subnet: String, progress: RecipeProgress) async throws {
-        if let network = try? await docker.networks.inspect(id: name) {
+        if let network = try? await docker.networks.inspect(name) {
             guard network.labels?[RecipeLabels.instance] == plan.options.namePrefix else {
                 throw DockerError.conflict(message: "network \(name) exists and does not belong to \(plan.options.namePrefix)")
             }

@@ -91,7 +91,11 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
             guard basePort >= 1, basePort <= 65535 - 10000 - (count - 1) else {
                 throw DockerError.invalidArgument("base port \(basePort) leaves no room for \(count) nodes and their bus ports")
             }
-            _ = try IPv4Address.parse(ip, what: "announce address")
+            let address = try IPv4Address.parse(ip, what: "announce address")
+            // Host mode binds on the machine itself with protected mode off: loopback only.
+            guard let loopback = IPv4Network("127.0.0.0/8"), loopback.contains(address) else {
+                throw DockerError.invalidArgument("host mode binds to \(ip): use a loopback address (127.0.0.0/8)")
+            }
         case .bridge(_, let subnet):
             let network = try IPv4Network.parse(subnet)
             guard network.addressCount >= UInt64(count + 16 + 4) else {

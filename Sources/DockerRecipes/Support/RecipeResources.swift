@@ -46,7 +46,12 @@ public struct RecipeResources: Sendable {
     public func removeAll() async throws -> Removed {
         var removed = Removed()
         var firstError: (any Error)?
-        let containers = (try? await self.containers()) ?? []
+        var containers: [ContainerSummary] = []
+        do {
+            containers = try await self.containers()
+        } catch {
+            firstError = error
+        }
         await withTaskGroup(of: (String, (any Error)?).self) { group in
             for container in containers {
                 group.addTask {
@@ -67,7 +72,7 @@ public struct RecipeResources: Sendable {
         do {
             for network in try await docker.networks.list(filters: filters) {
                 do {
-                    try await docker.networks.remove(id: network.id)
+                    try await docker.networks.remove(network.id)
                     removed.networks.append(network.name)
                 } catch DockerError.notFound {
                 } catch {

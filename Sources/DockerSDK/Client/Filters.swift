@@ -40,7 +40,8 @@ public struct Filters: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         let sorted = values.mapValues { $0.sorted() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let data = (try? encoder.encode(sorted)) ?? Data("{}".utf8)
+        // Encoding a [String: [String]] cannot fail; never fall back to "no filter".
+        let data = try! encoder.encode(sorted)
         return QueryItem("filters", String(decoding: data, as: UTF8.self))
     }
 }

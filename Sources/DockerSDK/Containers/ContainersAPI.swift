@@ -92,7 +92,7 @@ public struct ContainersAPI: Sendable {
     /// The container's output: stdout and stderr demultiplexed, or raw for a TTY.
     ///
     /// With `follow` the stream stays open until the container stops or the task is cancelled.
-    public func logs(_ id: String, options: LogsOptions = LogsOptions()) async throws -> OutputStream {
+    public func logs(_ id: String, options: LogsOptions = LogsOptions()) async throws -> ContainerOutput {
         let multiplexed = try await isMultiplexed(container: id)
         var query = [QueryItem("stdout", options.stdout ? "1" : "0"), QueryItem("stderr", options.stderr ? "1" : "0")]
         if options.follow { query.append(QueryItem("follow", "1")) }
@@ -101,7 +101,7 @@ public struct ContainersAPI: Sendable {
         if let since = options.since { query.append(QueryItem("since", SystemAPI.timestamp(since))) }
         if let until = options.until { query.append(QueryItem("until", SystemAPI.timestamp(until))) }
         let response = try await client.openStream("GET", "/containers/\(Self.escape(id))/logs", query: query)
-        return OutputStream(bytes: response.body, multiplexed: multiplexed)
+        return ContainerOutput(bytes: response.body, multiplexed: multiplexed)
     }
 
     /// One resource-usage sample.
@@ -212,12 +212,12 @@ public struct AttachedSession: Sendable {
     /// The raw connection.
     public let connection: any HijackedConnection
     /// The process's output, demultiplexed unless it has a TTY.
-    public let output: OutputStream
+    public let output: ContainerOutput
 
     /// Wraps a hijacked connection.
     public init(connection: any HijackedConnection, multiplexed: Bool) {
         self.connection = connection
-        output = OutputStream(bytes: connection.output, multiplexed: multiplexed)
+        output = ContainerOutput(bytes: connection.output, multiplexed: multiplexed)
     }
 
     /// Sends bytes to the process's stdin.

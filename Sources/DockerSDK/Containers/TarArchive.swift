@@ -194,7 +194,9 @@ public enum TarArchive {
     private static func octal(_ block: Data, _ at: Int, _ length: Int) throws -> Int {
         let text = string(block, at, length).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
         if text.isEmpty { return 0 }
-        guard let value = Int(text, radix: 8) else { throw DockerError.malformedResponse("bad number in tar header") }
+        guard text.allSatisfy({ ("0"..."7").contains($0) }), let value = Int(text, radix: 8) else {
+            throw DockerError.malformedResponse("bad number in tar header")
+        }
         return value
     }
 

@@ -23,10 +23,10 @@ public struct ExecAPI: Sendable {
     }
 
     /// Starts an exec and streams its output (no stdin).
-    public func start(_ id: String, tty: Bool = false) async throws -> OutputStream {
+    public func start(_ id: String, tty: Bool = false) async throws -> ContainerOutput {
         let response = try await client.openStream("POST", "/exec/\(ContainersAPI.escape(id))/start",
                                                    body: .json(ExecStart(detach: false, tty: tty)))
-        return OutputStream(bytes: response.body, multiplexed: !tty)
+        return ContainerOutput(bytes: response.body, multiplexed: !tty)
     }
 
     /// Starts an exec with stdin over a hijacked connection: write, then `closeStdin()` for EOF.
@@ -72,20 +72,25 @@ public struct ExecAPI: Sendable {
         } else {
             output = try await start(id).collect()
         }
-        let state = try await finished(id)
-        return ExecResult(stdout: output.stdout, stderr: output.stderr, exitCode: state.exitCode ?? -1)
+        let exitCode = try await exitCode(id)
+        return ExecResult(stdout: output.stdout, stderr: output.stderr, exitCode: exitCode)
     }
 
-    /// Inspects until the exec has stopped running (bounded: the output already ended).
-    private func finished(_ id: String) async throws -> ExecInspect {
-        var state = try await inspect(id)
-        var tries = 0
-        while state.running && tries < 100 {
+    /// The exit code of an exec whose output has ended; waits (at most 10 s) for the daemon to record it.
+    public func exitCode(_ id: String) async throws -> Int {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(10)
+        while true {
+            let state = try await inspect(id)
+            if !state.running {
+                guard let code = state.exitCode else {
+                    throw DockerError.malformedResponse("exec \(id) ended without an exit code")
+                }
+                return code
+            }
+            guard clock.now < deadline else { throw DockerError.timedOut(seconds: 10) }
             try await Task.sleep(for: .milliseconds(20))
-            state = try await inspect(id)
-            tries += 1
         }
-        return state
     }
 }
 

@@ -18,7 +18,7 @@ public struct ImagesAPI: Sendable {
 
     /// Inspects an image by name or ID; a missing one is `.notFound`.
     public func inspect(_ name: String) async throws -> ImageInspect {
-        try await client.decode(ImageInspect.self, "GET", "/images/\(name)/json")
+        try await client.decode(ImageInspect.self, "GET", "/images/\(ImageReference.pathComponent(name))/json")
     }
 
     /// Whether an image exists locally.
@@ -65,7 +65,7 @@ public struct ImagesAPI: Sendable {
         let (repo, tag) = ImageReference.split(reference)
         var query = [QueryItem("repo", repo)]
         if let tag { query.append(QueryItem("tag", tag)) }
-        _ = try await client.send("POST", "/images/\(source)/tag", query: query)
+        _ = try await client.send("POST", "/images/\(ImageReference.pathComponent(source))/tag", query: query)
     }
 
     /// Removes an image; returns what was untagged and deleted.
@@ -74,7 +74,7 @@ public struct ImagesAPI: Sendable {
         var query: [QueryItem] = []
         if force { query.append(QueryItem("force", "1")) }
         if noPrune { query.append(QueryItem("noprune", "1")) }
-        return try await client.decode([ImageDeleteItem].self, "DELETE", "/images/\(name)", query: query)
+        return try await client.decode([ImageDeleteItem].self, "DELETE", "/images/\(ImageReference.pathComponent(name))", query: query)
     }
 
     /// Removes unused images (dangling only unless filters say otherwise).
@@ -94,6 +94,14 @@ public enum ImportSource: Sendable {
 
 /// Splits image references into repository and tag.
 public enum ImageReference {
+    /// The reference as a path segment: `/`, `:` and `@` kept (the daemon routes on them), the rest percent-encoded.
+    public static func pathComponent(_ reference: String) -> String {
+        reference.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? reference
+    }
+
+    private static let pathAllowed = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/:@")
+
     /// `redis:7` -> (`redis`, `7`); `host:5000/redis` -> (`host:5000/redis`, nil); digests stay whole.
     public static func split(_ reference: String) -> (repository: String, tag: String?) {
         if reference.contains("@") { return (reference, nil) }

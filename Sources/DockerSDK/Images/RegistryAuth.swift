@@ -1,7 +1,8 @@
 import Foundation
 
 /// Credentials for a registry, sent as the `X-Registry-Auth` header; never logged or recorded.
-public struct RegistryAuth: Codable, Sendable, Equatable, CustomStringConvertible {
+public struct RegistryAuth: Codable, Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable {
     /// The user name.
     public var username: String?
     /// The password.
@@ -22,6 +23,13 @@ public struct RegistryAuth: Codable, Sendable, Equatable, CustomStringConvertibl
     /// Names the user and registry, never the secret.
     public var description: String {
         "RegistryAuth(user: \(username ?? "-"), server: \(serverAddress ?? "-"), secret: <redacted>)"
+    }
+
+    public var debugDescription: String { description }
+
+    /// Shows the user and registry to `dump` and debuggers, never the secret.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["username": username as Any, "serverAddress": serverAddress as Any])
     }
 
     /// The header's value: base64url of the JSON.

@@ -27,7 +27,7 @@ public struct NetworksAPI: Sendable {
     ///   - verbose: adds swarm service details (swarm-scoped networks).
     ///   - scope: only a network of this scope (`swarm`, `global`, `local`).
     /// - Throws: `DockerError.notFound` when there is no such network.
-    public func inspect(id: String, verbose: Bool = false, scope: String? = nil) async throws -> Network {
+    public func inspect(_ id: String, verbose: Bool = false, scope: String? = nil) async throws -> Network {
         try Self.checkID(id)
         var query: [QueryItem] = []
         if verbose { query.append(QueryItem("verbose", "true")) }
@@ -83,7 +83,7 @@ public struct NetworksAPI: Sendable {
     ///
     /// - Throws: `DockerError.notFound` when there is no such network; `forbidden` for a predefined one;
     ///   an error whose message says it has active endpoints while containers are attached.
-    public func remove(id: String) async throws {
+    public func remove(_ id: String) async throws {
         try Self.checkID(id)
         _ = try await client.send("DELETE", "/networks/\(Self.escape(id))")
     }

@@ -11,6 +11,9 @@ public struct JSONLineStream<Element: Decodable & Sendable>: AsyncSequence, Send
         self.what = what
     }
 
+    /// The longest line accepted; a daemon sending more without a newline is broken.
+    public static var maxLineLength: Int { 16 << 20 }
+
     /// Stops the underlying transfer.
     public func cancel() {
         bytes.cancel()
@@ -44,6 +47,10 @@ public struct JSONLineStream<Element: Decodable & Sendable>: AsyncSequence, Send
                 }
                 if let chunk = try await bytes.next() {
                     buffer.append(chunk)
+                    if buffer.count > JSONLineStream.maxLineLength {
+                        bytes.channel.cancel()
+                        throw DockerError.malformedResponse("\(what): a line longer than \(JSONLineStream.maxLineLength) bytes")
+                    }
                 } else {
                     ended = true
                 }

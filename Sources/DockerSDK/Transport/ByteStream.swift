@@ -8,10 +8,19 @@ import Foundation
 public struct ByteStream: AsyncSequence, Sendable {
     public typealias Element = Data
 
-    let channel: ByteChannel
+    /// Aborts the transfer when the last copy of the stream and its iterators are gone,
+    /// also when nobody ever iterated it.
+    final class Owner: Sendable {
+        let channel: ByteChannel
+        init(channel: ByteChannel) { self.channel = channel }
+        deinit { channel.detach() }
+    }
+
+    let owner: Owner
+    var channel: ByteChannel { owner.channel }
 
     init(channel: ByteChannel) {
-        self.channel = channel
+        owner = Owner(channel: channel)
     }
 
     /// A stream that yields the given chunks and ends (for replays and tests).
@@ -28,15 +37,16 @@ public struct ByteStream: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(channel: channel)
+        Iterator(owner: owner)
     }
 
     /// Iterates the chunks; dropping it aborts the transfer.
     public final class Iterator: AsyncIteratorProtocol {
-        let channel: ByteChannel
+        let owner: Owner
+        var channel: ByteChannel { owner.channel }
 
-        init(channel: ByteChannel) {
-            self.channel = channel
+        init(owner: Owner) {
+            self.owner = owner
         }
 
         deinit {

@@ -121,10 +121,14 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
         }
         var rest = Data(received[headEnd.upperBound...])
         guard status == 101 || status == 200 else {
-            let length = headers["Content-Length"].flatMap(Int.init) ?? Int.max
-            while rest.count < length, let chunk = try? receive(h, fd, timeoutMs: 5000) { rest.append(chunk) }
-            throw DockerError.from(status: status, body: rest.prefix(length == Int.max ? rest.count : length),
-                                   requested: request.apiVersion)
+            // An error answer: read its body, bounded in bytes and time, then throw it typed.
+            let length = headers["Content-Length"].flatMap(Int.init) ?? (1 << 20)
+            let bodyDeadline = Date().addingTimeInterval(10)
+            while rest.count < min(length, 1 << 20), Date() < bodyDeadline {
+                guard let chunk = try? receive(h, fd, timeoutMs: 500) else { break }
+                rest.append(chunk)
+            }
+            throw DockerError.from(status: status, body: rest.prefix(length), requested: request.apiVersion)
         }
         let connection = try CurlHijackedConnection(handle: h, socket: fd, status: status, headers: headers,
                                                     leftover: rest, bufferLimit: bufferLimit)

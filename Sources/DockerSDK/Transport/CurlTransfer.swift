@@ -55,6 +55,8 @@ final class UploadSource {
     private let data: Data?
     private var offset = 0
     private let file: FileHandle?
+    /// The error reading the file, when a read failed (the transfer is then aborted).
+    private(set) var failure: (any Error)?
     let size: Int64
 
     init(_ body: RequestBody) throws {
@@ -89,7 +91,15 @@ final class UploadSource {
             offset += n
             return n
         }
-        guard let file, let chunk = try? file.read(upToCount: capacity), !chunk.isEmpty else { return 0 }
+        guard let file else { return 0 }
+        let chunk: Data
+        do {
+            guard let read = try file.read(upToCount: capacity), !read.isEmpty else { return 0 }
+            chunk = read
+        } catch {
+            failure = error
+            return -1
+        }
         chunk.copyBytes(to: UnsafeMutableRawBufferPointer(start: buffer, count: chunk.count))
         return chunk.count
     }
@@ -157,7 +167,8 @@ private let readCallback: dsdk_data_callback = { pointer, size, count, userdata 
     let ctx = context(userdata)
     guard let pointer, let upload = ctx.upload else { return 0 }
     if ctx.isCancelled { return dsdk_readfunc_abort() }
-    return upload.read(into: pointer, capacity: size * count)
+    let n = upload.read(into: pointer, capacity: size * count)
+    return n < 0 ? dsdk_readfunc_abort() : n
 }
 
 private let progressCallback: dsdk_xferinfo_callback = { userdata, _, _, _, _ in

@@ -50,6 +50,8 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                     counters.add(requests: 1, connections: outcome.connects)
                     if outcome.code == CURLE_OK {
                         continuation.resume(returning: DockerResponse(status: ctx.status, headers: ctx.headers, body: ctx.body))
+                    } else if let failure = ctx.upload?.failure {
+                        continuation.resume(throwing: DockerError.invalidArgument("reading the request body failed: \(failure)"))
                     } else {
                         continuation.resume(throwing: CurlTransfer.error(
                             for: outcome, host: host, request: request, cancelled: ctx.isCancelled))
@@ -81,8 +83,11 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                 worker.submit { worker in
                     let outcome = CurlTransfer.perform(request, host: host, worker: worker, context: ctx, fresh: true)
                     counters.add(requests: 1, connections: outcome.connects)
-                    let error: DockerError? = outcome.code == CURLE_OK ? nil : CurlTransfer.error(
+                    var error: DockerError? = outcome.code == CURLE_OK ? nil : CurlTransfer.error(
                         for: outcome, host: host, request: request, cancelled: ctx.isCancelled)
+                    if outcome.code != CURLE_OK, let failure = ctx.upload?.failure {
+                        error = .invalidArgument("reading the request body failed: \(failure)")
+                    }
                     if let onHead = ctx.onHead {
                         // The transfer ended before any header: nothing was handed over yet.
                         ctx.onHead = nil

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One HTTP request to the Engine API, before the transport turns it into bytes.
-public struct DockerRequest: Sendable, Equatable {
+public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The HTTP method, e.g. `GET`.
     public var method: String
     /// The path without the `/v1.NN` prefix, e.g. `/containers/json`.
@@ -30,6 +30,14 @@ public struct DockerRequest: Sendable, Equatable {
         self.apiVersion = apiVersion
         self.timeout = timeout
     }
+
+    /// `POST /v1.41/containers/create`, with header names only: bodies and header values may hold secrets.
+    public var description: String {
+        "\(method) \(target)" + (headers.isEmpty ? "" : " [headers: \(headers.keys.sorted().joined(separator: ", "))]")
+            + (body == nil ? "" : " [body]")
+    }
+
+    public var debugDescription: String { description }
 
     /// The path as sent: version prefix, path and percent-encoded query.
     public var target: String {

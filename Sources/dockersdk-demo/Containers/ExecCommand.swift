@@ -31,10 +31,11 @@ struct ExecCommand: AsyncParsableCommand {
         let id = try await docker.exec.create(container: container, config)
         if piped {
             let session = try await docker.exec.startAttached(id)
+            let (input, credits) = Self.standardInput()
             let pump = Task {
-                let input = FileHandle.standardInput
-                while let chunk = try input.read(upToCount: 64 << 10), !chunk.isEmpty {
+                for await chunk in input {
                     try await session.write(chunk)
+                    credits.signal()
                 }
                 try await session.closeStdin()
             }
@@ -42,18 +43,29 @@ struct ExecCommand: AsyncParsableCommand {
                 if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
             }
             pump.cancel()
-            try? await pump.value
             session.close()
         } else {
             for try await chunk in try await docker.exec.start(id) {
                 if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
             }
         }
-        for _ in 0..<100 {
-            let state = try await docker.exec.inspect(id)
-            if !state.running { return state.exitCode ?? 0 }
-            try await Task.sleep(for: .milliseconds(20))
+        return try await docker.exec.exitCode(id)
+    }
+
+    /// Our stdin, read on a thread of its own (a blocking read must not hold a cooperative thread);
+    /// at most 4 chunks wait: the consumer signals `credits` after sending each one.
+    static func standardInput() -> (AsyncStream<Data>, DispatchSemaphore) {
+        let credits = DispatchSemaphore(value: 4)
+        let stream = AsyncStream<Data> { continuation in
+            let thread = Thread {
+                while let chunk = try? FileHandle.standardInput.read(upToCount: 64 << 10), !chunk.isEmpty {
+                    credits.wait()
+                    continuation.yield(chunk)
+                }
+                continuation.finish()
+            }
+            thread.start()
         }
-        throw DockerError.timedOut(seconds: 2)
+        return (stream, credits)
     }
 }

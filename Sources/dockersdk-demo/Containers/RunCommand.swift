@@ -11,7 +11,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Remove the container when it exits.") var rm = false
     @Flag(name: .shortAndLong, help: "Run in the background and print the container's ID.") var detach = false
     @Option(name: .short, help: "Environment variable NAME=value (repeatable).") var env: [String] = []
-    @Option(name: .short, help: "Publish a port, [ip:]host:container (repeatable).") var publish: [String] = []
+    @Option(name: .short, help: "Publish a port, [ip:]host:container (repeatable; the address defaults to 127.0.0.1).")
+    var publish: [String] = []
     @Option(help: "Network mode or network name.") var net: String?
     @Option(help: "Static IPv4 address on --net.") var ip: String?
     @Flag(help: "Give extended privileges.") var privileged = false
@@ -36,14 +37,17 @@ struct RunCommand: AsyncParsableCommand {
             guard (2...3).contains(parts.count), let container = Int(parts.last ?? ""), let hostPort = Int(parts[parts.count - 2]) else {
                 throw DockerError.invalidArgument("bad -p \(spec): use [ip:]hostPort:containerPort")
             }
-            host.publish(container, on: hostPort, hostIP: parts.count == 3 ? parts[0] : nil)
+            host.publish(container, on: hostPort, hostIP: parts.count == 3 ? parts[0] : "127.0.0.1")
         }
         var config = ContainerConfig(image: image, cmd: command.isEmpty ? nil : command, env: env.isEmpty ? nil : env,
-                                     labels: ["com.dockersdk.recipe": "demo-run"])
+                                     labels: ["com.dockersdk.recipe": "demo-run", "com.dockersdk.instance": name ?? "anonymous"])
         config.attachStdout = !detach
         config.attachStderr = !detach
         var endpoints: [String: EndpointSettings]?
-        if let net, let ip { endpoints = [net: EndpointSettings(ipv4Address: ip)] }
+        if let ip {
+            guard let net else { throw DockerError.invalidArgument("--ip needs --net: an address is on a network") }
+            endpoints = [net: EndpointSettings(ipv4Address: ip)]
+        }
         let id = try await docker.containers.create(ContainerCreate(config: config, hostConfig: host, endpoints: endpoints),
                                                     name: name).id
         if detach {

@@ -35,7 +35,7 @@ struct NetworkCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The network's name or ID.") var network: String
         func run() async throws {
-            do { try printJSON(try await global.client().networks.inspect(id: network)) } catch { throw fail(error) }
+            do { try printJSON(try await global.client().networks.inspect(network)) } catch { throw fail(error) }
         }
     }
 
@@ -53,8 +53,11 @@ struct NetworkCommand: AsyncParsableCommand {
             do {
                 var labels: [String: String] = [:]
                 for entry in label {
-                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                    labels[parts[0]] = parts.count > 1 ? parts[1] : ""
+                    let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    guard let key = parts.first, !key.isEmpty else {
+                        throw DockerError.invalidArgument("--label \"\(entry)\" needs a key: key=value")
+                    }
+                    labels[key] = parts.count > 1 ? parts[1] : ""
                 }
                 let subnets = subnet.map { [IPAMConfig(subnet: $0, ipRange: ipRange, gateway: gateway)] } ?? []
                 if subnet == nil, gateway != nil || ipRange != nil {
@@ -103,7 +106,7 @@ struct NetworkCommand: AsyncParsableCommand {
             do {
                 let docker = try global.client()
                 for network in networks {
-                    try await docker.networks.remove(id: network)
+                    try await docker.networks.remove(network)
                     print(network)
                 }
             } catch { throw fail(error) }

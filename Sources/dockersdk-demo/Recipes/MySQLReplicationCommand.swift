@@ -14,7 +14,7 @@ struct MySQLReplicationCommand: AsyncParsableCommand {
         @Option(help: "Replicas.") var replicas = 1
         @Option(help: "The image (default: dockersdk/mariadb:10.11 when present, else mysql:8.0).") var image: String?
         @Option(help: "binlog or gtid.") var mode = "binlog"
-        @Option(help: "The root password (default: generated; read from the environment variable MYSQL_ROOT_PASSWORD if set).")
+        @Option(help: "The root password (visible to ps: prefer the environment variable MYSQL_ROOT_PASSWORD; default: generated).")
         var rootPassword: String?
         @Option(help: "The source's port on 127.0.0.1; replicas take the next ones.") var sourcePort = 3307
         @Option(help: "Container names start with it; it names the deployment.") var namePrefix = "mysql"

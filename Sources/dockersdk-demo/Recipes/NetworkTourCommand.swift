@@ -9,8 +9,8 @@ struct NetworkTourCommand: AsyncParsableCommand {
                                                     abstract: "Check the networking seed's claims (bridge, veth, links, custom networks, host, none).")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The custom network's subnet (private).") var subnet = "192.168.0.0/16"
-    @Option(help: "The custom network's gateway.") var gateway = "192.168.0.1"
+    @Option(help: "The custom network's subnet (private).") var subnet = "192.168.213.0/24"
+    @Option(help: "The custom network's gateway.") var gateway = "192.168.213.1"
     @Option(help: "The image (needs sh and ping).") var image = "dockersdk/busybox:latest"
     @Flag(help: "Leave the containers and network for inspection.") var keep = false
     @Flag(help: "Print the report as JSON.") var json = false
@@ -26,7 +26,7 @@ struct NetworkTourCommand: AsyncParsableCommand {
         if !report.passed { throw ExitCode.failure }
     }
 
-    static func run(_ docker: DockerClient, subnet: String = "192.168.0.0/16", gateway: String = "192.168.0.1",
+    static func run(_ docker: DockerClient, subnet: String = "192.168.213.0/24", gateway: String = "192.168.213.1",
                     image: String = "dockersdk/busybox:latest", keep: Bool = false, quiet: Bool = false) async throws -> NetworkTourReport {
         let tour = NetworkTour(docker: docker, options: .init(subnet: subnet, gateway: gateway, image: image, keep: keep))
         let report = try await tour.run(progress: .terminal)

@@ -111,8 +111,8 @@ final class StreamingTests: XCTestCase {
         XCTAssertTrue(fake.wait(timeout: 5) { firstChunk.current == 1 })
         let start = Date()
         consumer.cancel()
-        let error = await expectError(2) { try await consumer.value }
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)
+        let error = await expectError(5) { try await consumer.value }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3, "cancellation aborts the endless stream promptly")
         XCTAssertTrue(error is CancellationError || (error as? DockerError) == .cancelled, "got \(String(describing: error))")
         XCTAssertTrue(fake.wait(timeout: 1) { fake.connectionsClosedByClient >= 1 }, "the fake never saw the connection close")
     }

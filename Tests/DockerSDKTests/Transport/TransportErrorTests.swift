@@ -149,14 +149,14 @@ final class TransportErrorTests: XCTestCase {
     }
 
     func testRequestTimeoutIsTimedOut() async throws {
-        let fake = try fakeDaemon { _, c in c.pause(5) }
+        let fake = try fakeDaemon { _, c in c.pause(10) }
         let transport = CurlTransport(host: .unix(path: fake.path))
         let start = Date()
         let error = dockerError(await expectError {
             try await transport.execute(DockerRequest(method: "GET", path: "/slow", timeout: .milliseconds(300)))
         })
         XCTAssertEqual(error, .timedOut(seconds: 0.3))
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.5)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "the 300 ms limit, not the 10 s answer")
     }
 
     func testFailuresDoNotLeakPoolWorkers() async throws {
@@ -183,15 +183,15 @@ final class TransportErrorTests: XCTestCase {
         task.cancel()
         let error = dockerError(await expectError(5) { try await task.value })
         XCTAssertEqual(error, .cancelled)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "promptly, not after the 10 s answer")
         let response = try await within(5) { try await transport.execute(DockerRequest(method: "GET", path: "/ok")) }
         XCTAssertEqual(response.status, 200)
     }
 
     func testCancellingARequestQueuedForABusyWorkerEndsItAtOnce() async throws {
-        let fake = try fakeDaemon { _, c in c.pause(3) }
+        let fake = try fakeDaemon { _, c in c.pause(10) }
         let transport = CurlTransport(host: .unix(path: fake.path), maxConcurrentRequests: 1)
-        let busy = Task { try await transport.execute(DockerRequest(method: "GET", path: "/hang", timeout: .seconds(5))) }
+        let busy = Task { try await transport.execute(DockerRequest(method: "GET", path: "/hang", timeout: .seconds(12))) }
         XCTAssertTrue(fake.wait(timeout: 5) { fake.requests.count == 1 })
         let queued = Task { try await transport.execute(DockerRequest(method: "GET", path: "/queued")) }
         try await Task.sleep(for: .milliseconds(100))
@@ -199,7 +199,7 @@ final class TransportErrorTests: XCTestCase {
         queued.cancel()
         let error = dockerError(await expectError(5) { try await queued.value })
         XCTAssertEqual(error, .cancelled)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 1, "a queued request must not wait for the busy worker")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "a queued request must not wait for the busy worker (10 s)")
         XCTAssertEqual(fake.requests.count, 1, "the cancelled request was never sent")
         busy.cancel()
         _ = try? await busy.value

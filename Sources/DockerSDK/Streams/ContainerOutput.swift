@@ -1,0 +1,64 @@
+import Foundation
+
+/// Output of a container or exec as an `AsyncSequence` of `OutputChunk`s, demultiplexed or raw (TTY).
+public struct ContainerOutput: AsyncSequence, Sendable {
+    public typealias Element = OutputChunk
+    let bytes: ByteStream
+    /// Whether the bytes carry multiplexing headers (false for a TTY).
+    public let multiplexed: Bool
+
+    /// Reads `bytes` as multiplexed frames, or as raw stdout when `multiplexed` is false.
+    public init(bytes: ByteStream, multiplexed: Bool) {
+        self.bytes = bytes
+        self.multiplexed = multiplexed
+    }
+
+    /// Stops the transfer.
+    public func cancel() {
+        bytes.cancel()
+    }
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(bytes: bytes.makeAsyncIterator(), multiplexed: multiplexed)
+    }
+
+    /// Reads everything, keeping stdout and stderr apart (at most `limit` bytes in all).
+    public func collect(limit: Int = 256 << 20) async throws -> (stdout: Data, stderr: Data) {
+        var out = Data()
+        var err = Data()
+        for try await chunk in self {
+            if chunk.stream == .stderr { err.append(chunk.data) } else { out.append(chunk.data) }
+            if out.count + err.count > limit {
+                cancel()
+                throw DockerError.malformedResponse("output exceeds \(limit) bytes")
+            }
+        }
+        return (out, err)
+    }
+
+    /// Yields chunks as they are decoded.
+    public struct Iterator: AsyncIteratorProtocol {
+        var bytes: ByteStream.Iterator
+        let multiplexed: Bool
+        var decoder = MultiplexedStreamDecoder()
+        var pending: [OutputChunk] = []
+        var done = false
+
+        public mutating func next() async throws -> OutputChunk? {
+            while pending.isEmpty {
+                if done { return nil }
+                guard let data = try await bytes.next() else {
+                    done = true
+                    if multiplexed { try decoder.finish() }
+                    return nil
+                }
+                if multiplexed {
+                    pending = try decoder.feed(data)
+                } else if !data.isEmpty {
+                    pending = [OutputChunk(stream: .stdout, data: data)]
+                }
+            }
+            return pending.removeFirst()
+        }
+    }
+}
