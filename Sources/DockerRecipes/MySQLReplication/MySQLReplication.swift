@@ -100,10 +100,7 @@ public struct MySQLReplication: Sendable {
     /// Removes containers, network and volumes of the deployment, found by labels (host folders stay).
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
-        progress.step("removing \(plan.options.namePrefix)")
-        let removed = try await resources.removeAll()
-        progress.info("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
-        return removed
+        try await resources.remove(progress: progress)
     }
 
     /// Creates one server and uploads its my.cnf into /etc/mysql/conf.d before it starts.

@@ -66,9 +66,7 @@ public struct NetworkTour: Sendable {
             }
         }
         if !options.keep {
-            progress.step("removing the tour's containers and networks")
-            let removed = try await resources.removeAll()
-            progress.info("removed \(removed.containers.count) containers, \(removed.networks.count) networks")
+            try await resources.remove(progress: progress)
         }
         return report
     }

@@ -74,10 +74,7 @@ public struct RedisCluster: Sendable {
     /// Removes every container, the network and the volumes of the deployment, found by labels.
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
-        progress.step("removing \(plan.options.namePrefix)")
-        let removed = try await resources.removeAll()
-        progress.info("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
-        return removed
+        try await resources.remove(progress: progress)
     }
 
     // MARK: - Steps shared by up, failover and scaling

@@ -40,6 +40,15 @@ public struct RecipeResources: Sendable {
         public var volumes: [String] = []
     }
 
+    /// Removes everything of the deployment (see `removeAll`), reporting what it removed.
+    @discardableResult
+    public func remove(progress: RecipeProgress) async throws -> Removed {
+        progress.step("removing \(instance)")
+        let removed = try await removeAll()
+        progress.info("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
+        return removed
+    }
+
     /// Removes every container, network and volume with the deployment's labels; keeps going past
     /// failures and throws the first one at the end.
     @discardableResult
