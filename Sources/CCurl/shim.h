@@ -3,6 +3,7 @@
 #define DOCKERSDK_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <sys/socket.h>
 
 typedef size_t (*dsdk_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
@@ -28,6 +29,18 @@ static inline CURLcode dsdk_getinfo_socket(CURL *h, curl_socket_t *out) { return
 
 /// Opens the socket curl asked for; lets the caller learn the descriptor of a transfer.
 static inline curl_socket_t dsdk_open_socket(struct curl_sockaddr *a) { return socket(a->family, a->socktype, a->protocol); }
+
+/// Sends TLS close_notify on a connect-only handle (a TLS half-close, as Go's tls.Conn.CloseWrite):
+/// reading stays possible. Uses the OpenSSL session libcurl exposes; SSL_shutdown is looked up in the
+/// libssl libcurl already loaded. Returns -1 when the backend is not OpenSSL or the call is unavailable.
+static inline int dsdk_tls_close_notify(CURL *h) {
+    struct curl_tlssessioninfo *info = NULL;
+    if (curl_easy_getinfo(h, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == NULL) return -1;
+    if (info->backend != CURLSSLBACKEND_OPENSSL || info->internals == NULL) return -1;
+    int (*ssl_shutdown)(void *) = (int (*)(void *))dlsym(RTLD_DEFAULT, "SSL_shutdown");
+    if (ssl_shutdown == NULL) return -1;
+    return ssl_shutdown(info->internals);
+}
 
 static inline size_t dsdk_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
 static inline size_t dsdk_readfunc_abort(void) { return CURL_READFUNC_ABORT; }

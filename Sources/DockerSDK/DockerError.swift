@@ -39,6 +39,8 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case permissionDenied
         /// Nothing accepts connections there.
         case refused
+        /// The TLS handshake failed: certificates, CA or verification.
+        case tls
         /// Name resolution, TLS or another connect-time failure.
         case other
     }
@@ -63,6 +65,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
             case .socketMissing: "is the Docker daemon running? (start it with `dockerd`, or set DOCKER_HOST)"
             case .permissionDenied: "permission denied: run as root or add the user to the `docker` group"
             case .refused: "nothing is listening there: is the Docker daemon running?"
+            case .tls: "the TLS handshake failed: check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and DOCKER_TLS_VERIFY"
             case .other: "check DOCKER_HOST and the daemon"
             }
             return "Cannot connect to the Docker daemon at \(host): \(hint) (\(detail))"

@@ -10,6 +10,8 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
 
     private let handle: UnsafeMutableRawPointer
     private let socket: Int32
+    /// Whether the connection is TLS: its write side then closes with close_notify, not a TCP FIN.
+    private let isTLS: Bool
     private let channel: ByteChannel
     private let wakeRead: Int32
     private let wakeWrite: Int32
@@ -19,7 +21,7 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
     private var writeSideClosed = false
     private var closed = false
 
-    private init(handle: UnsafeMutableRawPointer, socket: Int32, status: Int, headers: HTTPHeaders,
+    private init(handle: UnsafeMutableRawPointer, socket: Int32, isTLS: Bool, status: Int, headers: HTTPHeaders,
                  leftover: Data, bufferLimit: Int) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw DockerError.transport(code: -1, message: "pipe() failed") }
@@ -29,6 +31,7 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
         wakeWrite = fds[1]
         self.handle = handle
         self.socket = socket
+        self.isTLS = isTLS
         self.status = status
         self.headers = headers
         channel = ByteChannel(limit: bufferLimit)
@@ -130,7 +133,9 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
             }
             throw DockerError.from(status: status, body: rest.prefix(length), requested: request.apiVersion)
         }
-        let connection = try CurlHijackedConnection(handle: h, socket: fd, status: status, headers: headers,
+        var isTLS = false
+        if case .tls = host { isTLS = true }
+        let connection = try CurlHijackedConnection(handle: h, socket: fd, isTLS: isTLS, status: status, headers: headers,
                                                     leftover: rest, bufferLimit: bufferLimit)
         connection.channel.setOnCancel { [weak connection] in connection?.close() }
         success = true
@@ -261,6 +266,16 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
         curl_easy_cleanup(handle)
     }
 
+    /// Ends our side of the stream: close_notify over TLS (a bare FIN would be an unexpected EOF to a
+    /// strict TLS peer), a TCP half-close otherwise. Runs on the connection's thread, which owns the handle.
+    private func halfClose() {
+        if isTLS {
+            if dsdk_tls_close_notify(handle) < 0 { shutdown(socket, Int32(SHUT_WR)) }
+        } else {
+            shutdown(socket, Int32(SHUT_WR))
+        }
+    }
+
     /// Sends what can be sent now; half-closes once every write is out and a shutdown was asked.
     private func flushWrites() {
         while true {
@@ -271,7 +286,7 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
                 if !requests.isEmpty { writeSideClosed = true }
                 lock.unlock()
                 if !requests.isEmpty {
-                    shutdown(socket, Int32(SHUT_WR))
+                    halfClose()
                     for request in requests { request.resume() }
                 }
                 return

@@ -294,6 +294,12 @@ enum CurlTransfer {
         return Outcome(code: code, osErrno: osErrno, message: message, connects: connects)
     }
 
+    /// Whether a read or write failure on a TLS host is the peer's TLS alert (certificate required, bad certificate...).
+    static func isTLSAlert(_ message: String, host: DockerHost) -> Bool {
+        guard case .tls = host else { return false }
+        return message.contains("alert") || message.contains("certificate")
+    }
+
     /// Turns a failed transfer into a typed error.
     static func error(for outcome: Outcome, host: DockerHost, request: DockerRequest, cancelled: Bool) -> DockerError {
         if cancelled { return .cancelled }
@@ -307,6 +313,13 @@ enum CurlTransfer {
             }
             let detail = outcome.osErrno != 0 ? String(cString: strerror(Int32(outcome.osErrno))) : outcome.message
             return .cannotConnect(host: host.description, reason: reason, detail: detail)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CLIENTCERT:
+            return .cannotConnect(host: host.description, reason: .tls, detail: outcome.message)
+        case CURLE_RECV_ERROR where isTLSAlert(outcome.message, host: host),
+             CURLE_SEND_ERROR where isTLSAlert(outcome.message, host: host):
+            // TLS 1.3 refuses a missing or bad client certificate after the handshake, as a read error.
+            return .cannotConnect(host: host.description, reason: .tls, detail: outcome.message)
         case CURLE_OPERATION_TIMEDOUT:
             let seconds = request.timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
             return .timedOut(seconds: seconds)
