@@ -295,13 +295,17 @@ enum CurlTransfer {
     }
 
     /// Whether a read or write failure on a TLS host is the peer's TLS alert (certificate required, bad certificate...).
-    static func isTLSAlert(_ message: String, host: DockerHost) -> Bool {
+    static func isTLSAlert(_ message: String, host: DockerHost, responseStarted: Bool) -> Bool {
         guard case .tls = host else { return false }
-        return message.contains("alert") || message.contains("certificate")
+        return !responseStarted || message.contains("alert") || message.contains("certificate")
     }
 
     /// Turns a failed transfer into a typed error.
-    static func error(for outcome: Outcome, host: DockerHost, request: DockerRequest, cancelled: Bool) -> DockerError {
+    ///
+    /// `responseStarted` says whether a status line arrived: on a TLS host, a connection that fails
+    /// before that failed its TLS set-up (the peer may close right after its alert).
+    static func error(for outcome: Outcome, host: DockerHost, request: DockerRequest, cancelled: Bool,
+                      responseStarted: Bool = true) -> DockerError {
         if cancelled { return .cancelled }
         switch outcome.code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
@@ -316,8 +320,8 @@ enum CurlTransfer {
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CLIENTCERT:
             return .cannotConnect(host: host.description, reason: .tls, detail: outcome.message)
-        case CURLE_RECV_ERROR where isTLSAlert(outcome.message, host: host),
-             CURLE_SEND_ERROR where isTLSAlert(outcome.message, host: host):
+        case CURLE_RECV_ERROR where isTLSAlert(outcome.message, host: host, responseStarted: responseStarted),
+             CURLE_SEND_ERROR where isTLSAlert(outcome.message, host: host, responseStarted: responseStarted):
             // TLS 1.3 refuses a missing or bad client certificate after the handshake, as a read error.
             return .cannotConnect(host: host.description, reason: .tls, detail: outcome.message)
         case CURLE_OPERATION_TIMEDOUT:

@@ -54,7 +54,8 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                         continuation.resume(throwing: DockerError.invalidArgument("reading the request body failed: \(failure)"))
                     } else {
                         continuation.resume(throwing: CurlTransfer.error(
-                            for: outcome, host: host, request: request, cancelled: ctx.isCancelled))
+                            for: outcome, host: host, request: request, cancelled: ctx.isCancelled,
+                            responseStarted: ctx.status != 0))
                     }
                 }
             }
@@ -84,7 +85,8 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                     let outcome = CurlTransfer.perform(request, host: host, worker: worker, context: ctx, fresh: true)
                     counters.add(requests: 1, connections: outcome.connects)
                     var error: DockerError? = outcome.code == CURLE_OK ? nil : CurlTransfer.error(
-                        for: outcome, host: host, request: request, cancelled: ctx.isCancelled)
+                        for: outcome, host: host, request: request, cancelled: ctx.isCancelled,
+                            responseStarted: ctx.status != 0)
                     if outcome.code != CURLE_OK, let failure = ctx.upload?.failure {
                         error = .invalidArgument("reading the request body failed: \(failure)")
                     }
