@@ -33,9 +33,7 @@ struct ShardingCommand: AsyncParsableCommand {
             throw fail(error)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
             return
         }
         print("\(report.keyCount) keys, \(report.nodesBefore) -> \(report.nodesAfter) nodes "

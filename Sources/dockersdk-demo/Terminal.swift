@@ -1,3 +1,4 @@
+import DockerSDK
 import Foundation
 
 /// Writing to the demo's stdout and stderr, unbuffered and binary-safe.
@@ -8,6 +9,11 @@ enum Terminal {
 
     static func err(_ data: Data) {
         FileHandle.standardError.write(data)
+    }
+
+    /// A piece of container output to the matching stream: stderr to stderr, the rest to stdout.
+    static func write(_ chunk: OutputChunk) {
+        if chunk.stream == .stderr { err(chunk.data) } else { out(chunk.data) }
     }
 
     /// A progress line on stderr, only when stderr is a terminal.

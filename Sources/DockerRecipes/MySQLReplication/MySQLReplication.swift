@@ -92,9 +92,7 @@ public struct MySQLReplication: Sendable {
         }
         try await ReplicationSetup(plan: plan, flavor: detected, source: shells[0], replicas: Array(shells.dropFirst()))
             .run(progress: progress)
-        let elapsed = ContinuousClock.now - started
-        return .created(flavor: detected.description,
-                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return .created(flavor: detected.description, seconds: seconds(since: started))
     }
 
     /// Removes containers, network and volumes of the deployment, found by labels (host folders stay).

@@ -83,21 +83,14 @@ public struct MySQLReplicationPlan: Sendable {
     /// Computes the plan; throws `invalidArgument` on impossible options.
     public init(options: MySQLReplicationOptions, image: String) throws {
         guard options.replicas >= 1 else { throw DockerError.invalidArgument("replication needs at least 1 replica") }
-        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*\\z", options: .regularExpression) != nil else {
-            throw DockerError.invalidArgument("name prefix \"\(options.namePrefix)\" is not a valid container name")
-        }
+        try RecipeValidation.namePrefix(options.namePrefix)
         guard options.replicationUser.range(of: "^[a-zA-Z0-9_]{1,32}\\z", options: .regularExpression) != nil else {
             throw DockerError.invalidArgument("replication user \"\(options.replicationUser)\" must be 1-32 letters, digits or _")
         }
         if let port = options.sourcePort, !(1...(65535 - options.replicas)).contains(port) {
             throw DockerError.invalidArgument("source port \(port) leaves no room for \(options.replicas) replicas")
         }
-        if let subnet = options.subnet {
-            let network = try IPv4Network.parse(subnet)
-            guard RedisClusterPlan.privateRanges.contains(where: { $0.contains(network) }) else {
-                throw DockerError.invalidArgument("subnet \(subnet) is not private (use 10/8, 172.16/12 or 192.168/16)")
-            }
-        }
+        if let subnet = options.subnet { try RecipeValidation.privateSubnet(subnet) }
         self.options = options
         self.image = image
         rootPassword = options.rootPassword ?? .generate()

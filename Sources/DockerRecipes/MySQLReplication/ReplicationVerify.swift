@@ -47,8 +47,7 @@ extension MySQLReplication {
                 return (count == rows, "\(count) rows")
             }
         }
-        let elapsed = ContinuousClock.now - started
-        let after = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let after = seconds(since: started)
         progress.report(.pass, String(format: "every replica has the %d rows (after %.2f s)", rows, after))
         var refused: [String: String] = [:]
         for replica in replicas {

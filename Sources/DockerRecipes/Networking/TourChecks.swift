@@ -167,13 +167,8 @@ enum TourChecks {
 
 /// Checks the tour's network settings before anything is created.
 enum TourNetworkCheck {
-    static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(IPv4Network.init)
-
     static func validate(subnet: String, gateway: String) throws {
-        let network = try IPv4Network.parse(subnet)
-        guard privateRanges.contains(where: { $0.contains(network) }) else {
-            throw DockerError.invalidArgument("subnet \(subnet) is not private (use 10/8, 172.16/12 or 192.168/16)")
-        }
+        let network = try RecipeValidation.privateSubnet(subnet)
         let address = try IPv4Address.parse(gateway, what: "gateway")
         guard network.contains(address) else {
             throw DockerError.invalidArgument("gateway \(gateway) is outside the subnet \(subnet)")

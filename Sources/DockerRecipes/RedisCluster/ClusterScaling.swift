@@ -114,9 +114,4 @@ extension RedisCluster {
             .filter { !$0.hasPrefix("-> Redirected") }
         return zip(keys, values).filter { $0.0.1 == $0.1 }.count
     }
-
-    func seconds(since start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 }

@@ -50,8 +50,8 @@ extension RedisCluster {
         progress.step("master of slot \(slot) (\(key)) is \(masterPlan.name) \(master.address); replicas: \(replicaIDs.count)")
 
         // Keys with the hash tag {key} share its slot: one connection writes them all, then WAIT.
-        let prefix = "{\(key)}:drill"
-        var script = (0..<keyCount).map { "SET \(prefix):\($0) value-\($0)" }
+        let keys = (0..<keyCount).map { ("{\(key)}:drill:\($0)", "value-\($0)") }
+        var script = keys.map { "SET \($0.0) \($0.1)" }
         script.append("WAIT 1 5000")
         let written = try await cli.run(masterPlan, [], stdin: script.joined(separator: "\n") + "\n")
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -64,10 +64,6 @@ extension RedisCluster {
 
         progress.step("stopping \(masterPlan.name)")
         let stopped = ContinuousClock.now
-        func since(_ start: ContinuousClock.Instant) -> Double {
-            let d = ContinuousClock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        }
         try await docker.containers.stop(masterPlan.name, timeout: 5)
         let survivors = nodes.filter { $0.name != masterPlan.name }
         guard let firstSurvivor = survivors.first else {
@@ -80,10 +76,10 @@ extension RedisCluster {
         try await Poll.until("a replica of \(masterPlan.name) to be promoted", timeout: .seconds(90), interval: .milliseconds(200)) {
             for node in survivors {
                 guard let seen = try? await survivorCLI.nodes(node) else { continue }
-                if detected < 0, seen.node(id: master.id)?.flags.contains(.fail) == true { detected = since(stopped) }
+                if detected < 0, seen.node(id: master.id)?.flags.contains(.fail) == true { detected = seconds(since: stopped) }
                 if let me = seen.myself, replicaIDs.contains(me.id), me.role == .master {
-                    if detected < 0 { detected = since(stopped) }
-                    promoted = since(stopped)
+                    if detected < 0 { detected = seconds(since: stopped) }
+                    promoted = seconds(since: stopped)
                     newMasterPlan = node
                     return (true, nil)
                 }
@@ -98,14 +94,11 @@ extension RedisCluster {
             for node in survivors {
                 guard let info = try? await survivorCLI.info(node), info.state == .ok else { return (false, "\(node.name) not ok") }
             }
-            clusterOK = since(stopped)
+            clusterOK = seconds(since: stopped)
             return (true, nil)
         }
 
-        let reads = (0..<keyCount).map { "GET \(prefix):\($0)" }.joined(separator: "\n") + "\n"
-        let values = try await survivorCLI.run(newMaster, [], stdin: reads).split(separator: "\n")
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        let readBack = zip(0..<keyCount, values).filter { $1 == "value-\($0)" }.count
+        let readBack = try await readKeys(keys, cli: survivorCLI, via: newMaster)
         progress.report(readBack == keyCount ? .pass : .fail, "read back \(readBack)/\(keyCount) acknowledged keys from \(newMaster.name)")
 
         progress.step("starting \(masterPlan.name) again")
@@ -117,7 +110,7 @@ extension RedisCluster {
                              interval: .milliseconds(300)) {
             guard let seen = try? await survivorCLI.nodes(masterPlan), let me = seen.myself else { return (false, "not answering") }
             guard me.role == .replica, me.masterID == newMasterID else { return (false, "role \(me.role), master \(me.masterID ?? "-")") }
-            rejoined = since(restarted)
+            rejoined = seconds(since: restarted)
             return (true, nil)
         }
         try await waitUntilHealthy(nodes: nodes, progress: progress, timeout: .seconds(90))

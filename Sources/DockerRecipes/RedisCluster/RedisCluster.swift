@@ -67,8 +67,7 @@ public struct RedisCluster: Sendable {
         }
         try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
         try await waitForRoles(cli: cli, progress: progress)
-        let elapsed = ContinuousClock.now - started
-        return .created(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return .created(seconds: seconds(since: started))
     }
 
     /// Removes every container, the network and the volumes of the deployment, found by labels.

@@ -79,9 +79,7 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         }
         guard options.replicasPerMaster >= 0 else { throw DockerError.invalidArgument("replicas per master must be >= 0") }
         guard options.nodeTimeoutMs >= 100 else { throw DockerError.invalidArgument("node timeout must be >= 100 ms") }
-        guard options.namePrefix.range(of: "^[a-zA-Z0-9][a-zA-Z0-9_.-]*\\z", options: .regularExpression) != nil else {
-            throw DockerError.invalidArgument("name prefix \"\(options.namePrefix)\" is not a valid container name")
-        }
+        try RecipeValidation.namePrefix(options.namePrefix)
         self.options = options
         self.image = image
         let count = options.masters * (1 + options.replicasPerMaster)
@@ -101,14 +99,10 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
             guard network.addressCount >= UInt64(count + 16 + 4) else {
                 throw DockerError.invalidArgument("subnet \(subnet) is too small for \(count) nodes")
             }
-            guard RedisClusterPlan.privateRanges.contains(where: { $0.contains(network) }) else {
-                throw DockerError.invalidArgument("subnet \(subnet) is not private (use 10/8, 172.16/12 or 192.168/16)")
-            }
+            try RecipeValidation.privateSubnet(subnet)
         }
         nodes = try (0..<count).map { try RedisClusterPlan.node($0, options: options) }
     }
-
-    static let privateRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].compactMap(IPv4Network.init)
 
     /// The node at `index` (also beyond the initial ones, for scaling out).
     public func node(_ index: Int) throws -> RedisNodePlan {

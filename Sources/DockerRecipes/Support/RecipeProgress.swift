@@ -49,8 +49,7 @@ public struct RecipeProgress: Sendable {
 
     /// Seconds since this progress began.
     public var elapsed: Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        seconds(since: start)
     }
 
     /// Reports a message at a level.

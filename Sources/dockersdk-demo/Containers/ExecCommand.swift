@@ -40,13 +40,13 @@ struct ExecCommand: AsyncParsableCommand {
                 try await session.closeStdin()
             }
             for try await chunk in session.output {
-                if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
+                Terminal.write(chunk)
             }
             pump.cancel()
             session.close()
         } else {
             for try await chunk in try await docker.exec.start(id) {
-                if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
+                Terminal.write(chunk)
             }
         }
         return try await docker.exec.exitCode(id)

@@ -17,7 +17,7 @@ struct LogsCommand: AsyncParsableCommand {
             let docker = try global.client()
             let options = LogsOptions(follow: follow, timestamps: timestamps, tail: tail)
             for try await chunk in try await docker.containers.logs(container, options: options) {
-                if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
+                Terminal.write(chunk)
             }
         } catch {
             throw fail(error)

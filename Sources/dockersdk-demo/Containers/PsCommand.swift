@@ -18,9 +18,7 @@ struct PsCommand: AsyncParsableCommand {
             if let label { filters.add("label", label) }
             let containers = try await docker.containers.list(all: all, filters: filters)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(containers), as: UTF8.self))
+                try printJSON(containers)
                 return
             }
             print("CONTAINER ID   IMAGE                          STATUS                    NAMES")

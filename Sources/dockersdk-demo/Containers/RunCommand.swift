@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             let session = try await docker.containers.attach(id, stdin: false)
             try await docker.containers.start(id)
             for try await chunk in session.output {
-                if chunk.stream == .stderr { Terminal.err(chunk.data) } else { Terminal.out(chunk.data) }
+                Terminal.write(chunk)
             }
             session.close()
             let result = try await docker.containers.wait(id)
