@@ -30,15 +30,20 @@ public struct ContainersAPI: Sendable {
         try await client.decode(ContainerInspect.self, "GET", "/containers/\(Self.escape(id))/json")
     }
 
-    /// Starts a container; starting a running one is not an error.
-    public func start(_ id: String) async throws {
-        _ = try await client.send("POST", "/containers/\(Self.escape(id))/start", accept: [304])
+    /// Starts a container; starting a running one is not an error but answers `.alreadyStarted` (HTTP 304).
+    @discardableResult
+    public func start(_ id: String) async throws -> ContainerStartOutcome {
+        let response = try await client.send("POST", "/containers/\(Self.escape(id))/start", accept: [304])
+        return response.status == 304 ? .alreadyStarted : .started
     }
 
-    /// Stops a container, killing it after `timeout` seconds; stopping a stopped one is not an error.
-    public func stop(_ id: String, timeout: Int? = nil) async throws {
+    /// Stops a container, killing it after `timeout` seconds; stopping a stopped one is not an error but
+    /// answers `.alreadyStopped` (HTTP 304).
+    @discardableResult
+    public func stop(_ id: String, timeout: Int? = nil) async throws -> ContainerStopOutcome {
         let query = timeout.map { [QueryItem("t", String($0))] } ?? []
-        _ = try await client.send("POST", "/containers/\(Self.escape(id))/stop", query: query, accept: [304])
+        let response = try await client.send("POST", "/containers/\(Self.escape(id))/stop", query: query, accept: [304])
+        return response.status == 304 ? .alreadyStopped : .stopped
     }
 
     /// Restarts a container.

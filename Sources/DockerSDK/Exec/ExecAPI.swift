@@ -38,8 +38,7 @@ public struct ExecAPI: Sendable {
 
     /// Resizes the exec's TTY.
     public func resize(_ id: String, height: Int, width: Int) async throws {
-        _ = try await client.send("POST", "/exec/\(ContainersAPI.escape(id))/resize",
-                                  query: [QueryItem("h", String(height)), QueryItem("w", String(width))])
+        try await resize(id, TerminalSize(height: height, width: width))
     }
 
     /// The exec's state and exit code.
@@ -49,15 +48,19 @@ public struct ExecAPI: Sendable {
 
     /// Runs `command` in `container` to the end and returns its stdout, stderr and exit code.
     ///
-    /// With `stdin`, the bytes are sent and stdin closed, over a hijacked connection.
+    /// With `stdin`, the bytes are sent and stdin closed, over a hijacked connection. With `tty`, the
+    /// command gets a terminal: its stdout and stderr then arrive together, raw, as `stdout` (the one
+    /// setting drives both the exec's config and how its output is read).
     public func run(_ command: [String], in container: String, stdin: Data? = nil, env: [String]? = nil,
-                    workingDir: String? = nil, user: String? = nil, privileged: Bool = false) async throws -> ExecResult {
-        var config = ExecConfig(cmd: command, env: env, workingDir: workingDir, user: user, privileged: privileged)
+                    workingDir: String? = nil, user: String? = nil, privileged: Bool = false,
+                    tty: Bool = false) async throws -> ExecResult {
+        var config = ExecConfig(cmd: command, env: env, workingDir: workingDir, user: user, privileged: privileged,
+                                tty: tty)
         config.attachStdin = stdin != nil
         let id = try await create(container: container, config)
         let output: (stdout: Data, stderr: Data)
         if let stdin {
-            let session = try await startAttached(id)
+            let session = try await startAttached(id, tty: tty)
             async let collected = session.output.collect()
             do {
                 try await session.write(stdin)
@@ -70,7 +73,7 @@ public struct ExecAPI: Sendable {
             output = try await collected
             session.close()
         } else {
-            output = try await start(id).collect()
+            output = try await start(id, tty: tty).collect()
         }
         let exitCode = try await exitCode(id)
         return ExecResult(stdout: output.stdout, stderr: output.stderr, exitCode: exitCode)

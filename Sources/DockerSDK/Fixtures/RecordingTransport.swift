@@ -123,7 +123,8 @@ public final class RecordingTransport: DockerTransport, @unchecked Sendable {
     }
 
     private static let keptHeaders = ["Api-Version", "Content-Type", "Server", "Ostype", "Docker-Experimental",
-                                      "Libpod-Api-Version", "Content-Length"]
+                                      "Libpod-Api-Version", "Content-Length",
+                                      "X-Docker-Container-Path-Stat"]
 
     private func record(_ status: Int, _ headers: HTTPHeaders, _ body: Data) -> Fixture.Response {
         var kept: [String: String] = [:]
