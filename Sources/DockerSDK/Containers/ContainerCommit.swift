@@ -45,7 +45,8 @@ extension ContainersAPI {
         query.append(QueryItem("pause", options.pause ? "1" : "0"))
         for change in options.changes { query.append(QueryItem("changes", change)) }
         struct Created: Decodable { let Id: String }
+        // Always a JSON body (`{}` without a config): the daemon refuses curl's default form content type.
         return try await client.decode(Created.self, "POST", "/commit", query: query,
-                                       body: try options.config.map { try .json($0) }).Id
+                                       body: try .json(options.config ?? ContainerConfig())).Id
     }
 }
