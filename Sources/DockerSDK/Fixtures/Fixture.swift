@@ -136,8 +136,9 @@ public struct Fixture: Codable, Sendable, Equatable {
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            if let value = try container.decodeIfPresent(JSONValue.self, forKey: .json) {
-                self = .json(value)
+            if container.contains(.json) {
+                // `decodeIfPresent` would read a recorded JSON `null` body (e.g. `/changes` with no change) as absent.
+                self = .json(try container.decode(JSONValue.self, forKey: .json))
             } else if let text = try container.decodeIfPresent(String.self, forKey: .text) {
                 self = .text(text)
             } else {
