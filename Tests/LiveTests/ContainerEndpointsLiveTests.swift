@@ -255,6 +255,47 @@ final class ContainerEndpointsLiveTests: XCTestCase {
         }
     }
 
+    /// `dockersdk-demo commit CONTAINER REF` and `export -o FILE CONTAINER`, with the docker CLI's spelling.
+    func testDemoCommitAndExport() async throws {
+        let docker = try await Live.client()
+        let demo = try Exec.demo
+        let reference = "dockersdk-test-demo-commit-\(UInt32.random(in: 0...UInt32.max)):1"
+        try await LiveContainers.with(docker, "demo-commit") { id, _ in
+            let wrote = try await docker.exec.run(["sh", "-c", "echo from the demo > /demo.txt"], in: id)
+            XCTAssertEqual(wrote.exitCode, 0)
+            let commit = try Exec.run(demo, ["commit", "-m", "demo commit", "-a", "tests", "-c", #"CMD ["cat", "/demo.txt"]"#,
+                                             "-c", "LABEL com.dockersdk.recipe=live-test", id, reference], timeout: 60)
+            let printed = String(decoding: commit.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                XCTAssertEqual(commit.status, 0, String(decoding: commit.stderr, as: UTF8.self))
+                let image = try await docker.images.inspect(reference)
+                XCTAssertEqual(printed, image.id, "prints the image ID")
+                XCTAssertEqual(image.comment, "demo commit")
+                let ran = try await docker.containers.run(reference, options: RunOptions(labels: Live.labels("demo-commit"),
+                                                                                         timeout: .seconds(60)))
+                XCTAssertEqual(ran.stdoutText, "from the demo\n")
+            } catch {
+                await removeImage(docker, reference)
+                throw error
+            }
+            await removeImage(docker, reference)
+
+            let file = scratch.appendingPathComponent("demo-export.tar").path
+            let export = try Exec.run(demo, ["export", "-o", file, id], timeout: 60)
+            XCTAssertEqual(export.status, 0, String(decoding: export.stderr, as: UTF8.self))
+            XCTAssertEqual(export.stdout, Data(), "the archive goes to the file only")
+            XCTAssertTrue(String(decoding: export.stderr, as: UTF8.self).contains("bytes"), "a line when done")
+            let entries = try TarArchive.read(try Data(contentsOf: URL(fileURLWithPath: file)))
+            XCTAssertEqual(entries.first { $0.path == "demo.txt" }?.data, Data("from the demo\n".utf8))
+
+            let missing = try Exec.run(demo, ["export", "-o", scratch.appendingPathComponent("none.tar").path,
+                                              "dockersdk-test-no-such-container"], timeout: 60)
+            XCTAssertNotEqual(missing.status, 0)
+            XCTAssertTrue(String(decoding: missing.stderr, as: UTF8.self).contains("No such container"))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("none.tar").path))
+        }
+    }
+
     func testStartAndStopReportWhatTheyDid() async throws {
         let docker = try await Live.client()
         try await LiveContainers.with(docker, "outcomes", start: false) { id, _ in

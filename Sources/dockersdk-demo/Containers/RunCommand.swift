@@ -11,7 +11,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Remove the container when it exits.") var rm = false
     @Flag(name: .shortAndLong, help: "Run in the background and print the container's ID.") var detach = false
     @Option(name: .short, help: "Environment variable NAME=value (repeatable).") var env: [String] = []
-    @Option(name: .short, help: "Publish a port, [ip:]host:container (repeatable; the address defaults to 127.0.0.1).")
+    @Option(name: .short, help: "Publish a port, [ip:][hostPort:]containerPort[/proto], ranges too (repeatable; the address defaults to 127.0.0.1).")
     var publish: [String] = []
     @Option(help: "Network mode or network name.") var net: String?
     @Option(help: "Static IPv4 address on --net.") var ip: String?
@@ -32,15 +32,13 @@ struct RunCommand: AsyncParsableCommand {
     private func execute() async throws -> Int32 {
         let docker = try global.client()
         var host = HostConfig(networkMode: net, privileged: privileged ? true : nil)
-        for spec in publish {
-            let parts = spec.split(separator: ":").map(String.init)
-            guard (2...3).contains(parts.count), let container = Int(parts.last ?? ""), let hostPort = Int(parts[parts.count - 2]) else {
-                throw DockerError.invalidArgument("bad -p \(spec): use [ip:]hostPort:containerPort")
-            }
-            host.publish(container, on: hostPort, hostIP: parts.count == 3 ? parts[0] : "127.0.0.1")
-        }
+        let specs = try publish.map { try PortSpec($0) }
         var config = ContainerConfig(image: image, cmd: command.isEmpty ? nil : command, env: env.isEmpty ? nil : env,
                                      labels: ["com.dockersdk.recipe": "demo-run", "com.dockersdk.instance": name ?? "anonymous"])
+        for spec in specs {
+            host.publish(spec, defaultHostIP: "127.0.0.1")
+            config.expose(spec)
+        }
         config.attachStdout = !detach
         config.attachStderr = !detach
         var endpoints: [String: EndpointSettings]?

@@ -1,0 +1,32 @@
+import ArgumentParser
+import DockerSDK
+import Foundation
+
+/// `dockersdk-demo commit CONTAINER [REPOSITORY[:TAG]]`: makes an image of a container, like `docker commit`.
+struct CommitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "commit",
+                                                    abstract: "Create a new image from a container's changes.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .shortAndLong, help: "Author (e.g. \"Jane <jane@example.com>\").") var author: String?
+    @Option(name: .shortAndLong, help: "Apply a Dockerfile instruction to the image, e.g. 'CMD [\"sh\"]' (repeatable).")
+    var change: [String] = []
+    @Option(name: .shortAndLong, help: "Commit message.") var message: String?
+    @Option(name: .shortAndLong, help: "Pause the container during the commit (--pause=false to not).") var pause = true
+    @Argument(help: "The container.") var container: String
+    @Argument(help: "The image reference, REPOSITORY[:TAG] (none: an untagged image).") var reference: String?
+
+    func run() async throws {
+        do {
+            let docker = try global.client()
+            Terminal.progress("committing \(container)...")
+            let id = try await docker.containers.commit(container, as: reference, options: CommitOptions(
+                comment: message, author: author, changes: change, pause: pause))
+            Terminal.endProgress()
+            print(id)
+        } catch {
+            Terminal.endProgress()
+            throw fail(error)
+        }
+    }
+}
