@@ -31,6 +31,32 @@ final class ContainerRunLiveTests: XCTestCase {
         XCTAssertEqual(left, [])
     }
 
+    func testEightRunsInParallelEachGetTheirOwnOutput() async throws {
+        let docker = try await Live.client()
+        let instance = "run-parallel-\(UInt32.random(in: 0...UInt32.max))"
+        let results = try await withThrowingTaskGroup(of: (Int, ContainerRunResult).self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    let result = try await docker.containers.run(
+                        "dockersdk/busybox", ["sh", "-c", "echo out-\(i); echo err-\(i) >&2; exit \(i)"],
+                        options: RunOptions(labels: Live.labels(instance), timeout: .seconds(60)))
+                    return (i, result)
+                }
+            }
+            var all: [(Int, ContainerRunResult)] = []
+            for try await pair in group { all.append(pair) }
+            return all
+        }
+        XCTAssertEqual(results.count, 8)
+        for (i, result) in results {
+            XCTAssertEqual(result.exitCode, i)
+            XCTAssertEqual(result.stdoutText, "out-\(i)\n")
+            XCTAssertEqual(result.stderrText, "err-\(i)\n")
+        }
+        let left = try await leftovers(docker, instance)
+        XCTAssertEqual(left, [])
+    }
+
     func testRunWithATTYAndKeep() async throws {
         let docker = try await Live.client()
         let instance = "run-keep-\(UInt32.random(in: 0...UInt32.max))"
