@@ -16,7 +16,14 @@ public struct ContainerPathStat: Codable, Sendable, Equatable {
 
     /// What kind of file system object the path is.
     public enum Kind: Sendable, Equatable {
-        case file, directory, symlink, other
+        /// A regular file.
+        case file
+        /// A folder.
+        case directory
+        /// A symbolic link (`linkTarget` says where to).
+        case symlink
+        /// A device, pipe, socket or other special file.
+        case other
     }
 
     /// The kind, from Go's `os.FileMode` type bits.

@@ -11,7 +11,12 @@ import Foundation
 public struct PortSpec: Sendable, Hashable, CustomStringConvertible {
     /// A transport protocol of a port.
     public enum PortProtocol: String, Sendable, Hashable, CaseIterable {
-        case tcp, udp, sctp
+        /// TCP (the default).
+        case tcp
+        /// UDP.
+        case udp
+        /// SCTP.
+        case sctp
     }
 
     /// The host address to listen on; nil leaves it to whoever publishes (all addresses for the daemon,
