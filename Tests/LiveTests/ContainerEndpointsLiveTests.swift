@@ -249,6 +249,24 @@ final class ContainerEndpointsLiveTests: XCTestCase {
                 guard case .invalidArgument? = bad else { return XCTFail("\(h)x\(w): \(String(describing: bad))") }
             }
         }
+        // Attached with a TTY, as `docker attach` does: resized, the process sees the new size.
+        try await LiveContainers.with(docker, "resize-attach", cmd: ["sh", "-c", "read line; stty size"], configure: { config, _ in
+            config.tty = true
+            config.openStdin = true
+            config.attachStdin = true
+            config.attachStdout = true
+        }, start: false) { id, _ in
+            let session = try await docker.containers.attach(id, stderr: false)
+            defer { session.close() }
+            XCTAssertFalse(session.output.multiplexed, "a TTY's output is raw")
+            try await docker.containers.start(id)
+            try await docker.containers.resize(id, TerminalSize(height: 19, width: 93))
+            try await session.write(Data("go\n".utf8))
+            let (out, _) = try await session.output.collect(limit: 1 << 20)
+            XCTAssertTrue(String(decoding: out, as: UTF8.self).contains("19 93"), String(decoding: out, as: UTF8.self))
+            let exit = try await docker.containers.wait(id)
+            XCTAssertEqual(exit.statusCode, 0)
+        }
         try await LiveContainers.with(docker, "resize-stopped", start: false) { id, _ in
             let stopped = await liveError { try await docker.containers.resize(id, height: 24, width: 80) }
             guard case .conflict? = stopped else { return XCTFail("expected conflict, got \(String(describing: stopped))") }
