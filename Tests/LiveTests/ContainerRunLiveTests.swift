@@ -74,6 +74,13 @@ final class ContainerRunLiveTests: XCTestCase {
             throw error
         }
         try await docker.containers.remove(result.id)
+        // The TTY asked for through the base config is read the same way.
+        var config = ContainerConfig()
+        config.tty = true
+        let viaConfig = try await docker.containers.run(
+            "dockersdk/busybox", ["sh", "-c", "echo out; echo err >&2"],
+            options: RunOptions(labels: Live.labels(instance), timeout: .seconds(60), config: config))
+        XCTAssertEqual(viaConfig.stdoutText, "out\r\nerr\r\n")
         let left = try await leftovers(docker, instance)
         XCTAssertEqual(left, [])
     }

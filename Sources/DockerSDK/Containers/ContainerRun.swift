@@ -26,7 +26,8 @@ public struct RunOptions: Sendable {
     /// nothing is reachable from other machines by accident. `nil` publishes on every address, as the
     /// docker CLI does.
     public var publishAddress: String?
-    /// Allocate a TTY (`-t`); the output then arrives raw, stdout and stderr together, as stdout.
+    /// Allocate a TTY (`-t`; `config.tty` does the same); the output then arrives raw, stdout and
+    /// stderr together, as stdout.
     public var tty: Bool
     /// The network mode or a network's name (`--network`).
     public var network: String?
@@ -131,9 +132,11 @@ extension ContainersAPI {
     public func run(_ image: String, _ command: [String]? = nil,
                     options: RunOptions = RunOptions()) async throws -> ContainerRunResult {
         try await ensureImage(image, options: options)
-        let id = try await create(options.create(image: image, command: command, attach: true), name: options.name).id
+        let spec = options.create(image: image, command: command, attach: true)
+        let id = try await create(spec, name: options.name).id
         do {
-            let result = try await attachStartWait(id, options: options)
+            // One TTY setting, the one the container is created with, decides how its output is read.
+            let result = try await attachStartWait(id, tty: spec.config.tty ?? false, options: options)
             if !options.keep { try await remove(id, force: true, volumes: true) }
             return result
         } catch {
@@ -172,12 +175,12 @@ extension ContainersAPI {
     }
 
     /// Attaches to stdout and stderr, starts the container, reads its output to the end and waits for its exit code.
-    private func attachStartWait(_ id: String, options: RunOptions) async throws -> ContainerRunResult {
+    private func attachStartWait(_ id: String, tty: Bool, options: RunOptions) async throws -> ContainerRunResult {
         // The TTY setting is ours: no inspect needed to know how the output is framed.
         let query = [QueryItem("stream", "1"), QueryItem("stdin", "0"), QueryItem("stdout", "1"),
                      QueryItem("stderr", "1"), QueryItem("logs", "0")]
         let connection = try await client.openHijacked("POST", "/containers/\(Self.escape(id))/attach", query: query)
-        let session = AttachedSession(connection: connection, multiplexed: !options.tty)
+        let session = AttachedSession(connection: connection, multiplexed: !tty)
         defer { session.close() }
         try await start(id)
         let limit = options.outputLimit
