@@ -1,0 +1,64 @@
+import Foundation
+
+extension DockerClient {
+    /// The Distribution area: what a registry holds for a reference, asked through the daemon.
+    public var distribution: DistributionAPI { DistributionAPI(client: self) }
+}
+
+/// The Distribution area of the Engine API (`/distribution/...`).
+public struct DistributionAPI: Sendable {
+    let client: DockerClient
+
+    /// The manifest descriptor and platforms the registry holds for `reference`, without pulling
+    /// (`docker manifest inspect`-like); wrong or missing credentials are `.unauthorized`.
+    public func inspect(_ reference: String, auth: RegistryAuth? = nil) async throws -> DistributionInspect {
+        var headers: [String: String] = [:]
+        if let auth { headers["X-Registry-Auth"] = try auth.headerValue() }
+        return try await RegistryErrors.refining {
+            try await client.decode(DistributionInspect.self, "GET",
+                                    "/distribution/\(ImageReference.pathComponent(reference))/json", headers: headers)
+        }
+    }
+}
+
+/// The answer of `GET /distribution/{name}/json`.
+public struct DistributionInspect: Codable, Sendable, Equatable {
+    /// The manifest (or index) descriptor.
+    public var descriptor: Descriptor
+    /// The platforms it serves.
+    public var platforms: [Platform]?
+
+    /// An OCI content descriptor.
+    public struct Descriptor: Codable, Sendable, Equatable {
+        /// The media type, e.g. `application/vnd.docker.distribution.manifest.v2+json`.
+        public var mediaType: String?
+        /// The content's digest, `sha256:...`.
+        public var digest: String
+        /// The content's size in bytes.
+        public var size: Int64?
+        /// Where else the content may be fetched.
+        public var urls: [String]?
+        /// Annotations.
+        public var annotations: [String: String]?
+    }
+
+    /// An OCI platform.
+    public struct Platform: Codable, Sendable, Equatable {
+        /// e.g. `amd64`.
+        public var architecture: String?
+        /// e.g. `linux`.
+        public var os: String?
+        /// e.g. `10.0.17763.1040` (Windows).
+        public var osVersion: String?
+        /// Required OS features.
+        public var osFeatures: [String]?
+        /// e.g. `v7` for arm.
+        public var variant: String?
+
+        enum CodingKeys: String, CodingKey {
+            case architecture, os, osVersion = "os.version", osFeatures = "os.features", variant
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case descriptor = "Descriptor", platforms = "Platforms" }
+}
