@@ -55,6 +55,16 @@ public struct DistributionInspect: Codable, Sendable, Equatable {
         /// e.g. `v7` for arm.
         public var variant: String?
 
+        /// Creates a platform.
+        public init(architecture: String? = nil, os: String? = nil, osVersion: String? = nil, osFeatures: [String]? = nil,
+                    variant: String? = nil) {
+            self.architecture = architecture
+            self.os = os
+            self.osVersion = osVersion
+            self.osFeatures = osFeatures
+            self.variant = variant
+        }
+
         enum CodingKeys: String, CodingKey {
             case architecture, os, osVersion = "os.version", osFeatures = "os.features", variant
         }
