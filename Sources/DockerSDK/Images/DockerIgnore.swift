@@ -74,8 +74,8 @@ public struct DockerIgnore: Sendable, Equatable {
     /// Whether `path` (relative to the context, `/`-separated) is left out of the context.
     public func excludes(_ path: String) -> Bool {
         let path = Self.clean(path)
-        let parent = (path as NSString).deletingLastPathComponent
-        let parentComponents = parent.isEmpty ? [] : parent.split(separator: "/").map(String.init)
+        var parentComponents = path.split(separator: "/").map(String.init)
+        if !parentComponents.isEmpty { parentComponents.removeLast() }
         var excluded = false
         for pattern in patterns {
             // An exception cannot un-match what is not excluded; an exclusion need not re-match.
