@@ -132,6 +132,42 @@ final class RegistryLiveTests: XCTestCase {
         }
     }
 
+    /// A build whose base image is in the auth registry: `X-Registry-Config` carries the
+    /// credentials (without them the daemon cannot pull it and the build fails, typed).
+    func testBuildFromAPrivateBaseImageWithRegistryConfig() async throws {
+        let docker = try await Live.client()
+        try LiveRegistry.requireRunning()
+        let user = try LiveRegistry.user()
+        let base = "\(LiveRegistry.secure)/\(Live.name("private-base")):1"
+        let derived = "\(Live.name("derived")):1"
+        try await withLiveImages(docker, [base, derived]) {
+            let baseID = try await buildUnique(docker, base, test: "registry-build")
+            _ = try await docker.images.push(base, auth: user.auth).wait()
+            try await docker.images.remove(base)
+            let dockerfile = "FROM \(base)\nRUN test -s /marker\n"
+            try await withContextFolder(["Dockerfile": dockerfile]) { folder in
+                let anonymous = await dockerErrorLive {
+                    try await docker.images.build(.directory(folder), options: BuildOptions(tags: [derived])).wait()
+                }
+                switch anonymous {
+                case .buildFailed(_, let message, _)?, .unauthorized(let message)?, .serverError(_, let message)?:
+                    // dockerd 20.10 gets a 401 over HTTPS, then retries the loopback registry over
+                    // plain HTTP and reports that attempt's failure.
+                    XCTAssertTrue(message.contains("authentication required") || message.contains("unauthorized")
+                                  || message.contains("HTTPS server"), message)
+                default:
+                    XCTFail("expected a refused pull, got \(String(describing: anonymous))")
+                }
+                let result = try await docker.images.build(.directory(folder), options: BuildOptions(
+                    tags: [derived], labels: Live.labels("registry-build"),
+                    registryCredentials: [LiveRegistry.secure: user.auth])).wait()
+                XCTAssertTrue(result.steps.first?.instruction == "FROM \(base)")
+                let pulledBase = try await docker.images.inspect(base)
+                XCTAssertEqual(pulledBase.id, baseID)
+            }
+        }
+    }
+
     /// The plain registry needs no credentials: push, remove, pull.
     func testPlainRegistryPushAndPullAnonymously() async throws {
         let docker = try await Live.client()

@@ -2,9 +2,9 @@ import Foundation
 
 /// How `POST /build` builds (`docker build` flags; names from the Engine API).
 ///
-/// The SDK drives the classic builder (`version=1`), which dockerd 20.10 serves and newer daemons
-/// still accept (deprecated there). BuildKit (`version=2`) needs its gRPC session protocol over a
-/// hijacked `/session` connection, which is out of scope: asking for it is `.invalidArgument`.
+/// The SDK always asks for the classic builder (`version=1`), which dockerd 20.10 serves and newer
+/// daemons still accept (deprecated there). BuildKit (`version=2`) needs its gRPC session protocol
+/// over a hijacked `/session` connection, which is out of scope, so it is not offered.
 public struct BuildOptions: Sendable, Equatable {
     /// `-t`: names for the result, `repo:tag` (repeatable).
     public var tags: [String]
