@@ -164,4 +164,26 @@ final class BuildContextTests: XCTestCase {
         XCTAssertEqual(scrubbed, .json(.object(["username": .string("u"), "password": .string(Redactor.mask),
                                                 "nested": .array([.object(["IdentityToken": .string(Redactor.mask)])])])))
     }
+
+    /// Options added after API 1.41 are typed errors on 1.41 (nothing sent), and sent from 1.48.
+    func testBuildCachePruneSpaceOptionsAreGatedOnTheVersion() async throws {
+        let empty = ReplayTransport(fixture: Fixture(scenario: "nothing"))
+        let old = try DockerClient(host: .unix(path: "/replay/none"), apiVersion: APIVersion(1, 41), transport: empty, environment: [:])
+        let error = await dockerError { try await old.images.pruneBuildCache(maxUsedSpace: 1 << 30) }
+        guard case .unsupportedAPIVersion(_, let message)? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertTrue(message.contains("max-used-space requires API version 1.48"), message)
+        XCTAssertNoThrow(try empty.assertFinished(), "nothing was sent")
+
+        let request = Fixture.Request(method: "POST", path: "/build/prune", apiVersion: "1.52",
+                                      query: [QueryItem("reserved-space", "1000"), QueryItem("min-free-space", "2000")])
+        let answer = Fixture.Response(status: 200, headers: ["Content-Type": "application/json"],
+                                      body: .json(.object(["CachesDeleted": .array([.string("abc")]), "SpaceReclaimed": .int(42)])))
+        let replay = ReplayTransport(fixture: Fixture(scenario: "prune-1.52", apiVersion: "1.52", synthesized: true,
+                                                      source: "shared/engine-api/v1.52.yaml: /build/prune",
+                                                      exchanges: [Fixture.Exchange(kind: .unary, request: request, response: answer)]))
+        let new = try DockerClient(host: .unix(path: "/replay/none"), apiVersion: APIVersion(1, 52), transport: replay, environment: [:])
+        let pruned = try await new.images.pruneBuildCache(keepStorage: 1000, minFreeSpace: 2000)
+        XCTAssertEqual(pruned, BuildCachePruneResult(cachesDeleted: ["abc"], spaceReclaimed: 42))
+        try replay.assertFinished()
+    }
 }

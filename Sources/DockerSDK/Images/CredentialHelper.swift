@@ -29,7 +29,9 @@ public struct CredentialHelper: Sendable, Equatable {
         guard result.status == 0 else {
             let text = String(decoding: result.stdout + result.stderr, as: UTF8.self)
             if text.lowercased().contains("credentials not found") { return nil }
-            throw DockerError.invalidArgument("docker-credential-\(name) get failed (exit \(result.status)): \(Self.firstLine(text))")
+            // Only stderr is quoted: stdout is where a helper writes secrets.
+            throw DockerError.invalidArgument(
+                "docker-credential-\(name) get failed (exit \(result.status)): \(Self.firstLine(String(decoding: result.stderr, as: UTF8.self)))")
         }
         struct Answer: Decodable {
             let ServerURL: String?
@@ -60,7 +62,7 @@ public struct CredentialHelper: Sendable, Equatable {
         let result = try run("store", input: try JSONEncoder().encode(entry))
         guard result.status == 0 else {
             throw DockerError.invalidArgument(
-                "docker-credential-\(name) store failed (exit \(result.status)): \(Self.firstLine(String(decoding: result.stdout + result.stderr, as: UTF8.self)))")
+                "docker-credential-\(name) store failed (exit \(result.status)): \(Self.firstLine(String(decoding: result.stderr, as: UTF8.self)))")
         }
     }
 

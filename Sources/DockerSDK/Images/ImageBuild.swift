@@ -313,13 +313,28 @@ extension ImagesAPI {
         }
     }
 
-    /// Removes the build cache (`docker builder prune`); `all` also removes cache in use by images
-    /// (internal to the cache, not tagged images), `keepStorage` keeps that many bytes.
-    public func pruneBuildCache(all: Bool = false, keepStorage: Int64? = nil,
-                                filters: Filters = Filters()) async throws -> BuildCachePruneResult {
+    /// Removes the build cache (`docker builder prune`); `all` also removes cache records in use
+    /// internally, `keepStorage` keeps that many bytes (sent as `keep-storage` before API 1.48 and
+    /// as its successor `reserved-space` from 1.48). `maxUsedSpace` and `minFreeSpace` need API 1.48:
+    /// on an older daemon they are `.unsupportedAPIVersion` naming that version, and nothing is sent.
+    public func pruneBuildCache(all: Bool = false, keepStorage: Int64? = nil, maxUsedSpace: Int64? = nil,
+                                minFreeSpace: Int64? = nil, filters: Filters = Filters()) async throws -> BuildCachePruneResult {
+        let version = try await client.apiVersion()
+        let spaceOptions = APIVersion(1, 48)
         var query: [QueryItem] = []
         if all { query.append(QueryItem("all", "1")) }
-        if let keepStorage { query.append(QueryItem("keep-storage", String(keepStorage))) }
+        if let keepStorage {
+            query.append(QueryItem(version >= spaceOptions ? "reserved-space" : "keep-storage", String(keepStorage)))
+        }
+        for (name, value) in [("max-used-space", maxUsedSpace), ("min-free-space", minFreeSpace)] {
+            guard let value else { continue }
+            guard version >= spaceOptions else {
+                throw DockerError.unsupportedAPIVersion(
+                    requested: version,
+                    message: "\(name) requires API version \(spaceOptions), but the daemon speaks \(version)")
+            }
+            query.append(QueryItem(name, String(value)))
+        }
         if let filter = filters.queryItem { query.append(filter) }
         return try await client.decode(BuildCachePruneResult.self, "POST", "/build/prune", query: query)
     }
@@ -331,5 +346,12 @@ public struct BuildCachePruneResult: Codable, Sendable, Equatable {
     public var cachesDeleted: [String]?
     /// Bytes freed.
     public var spaceReclaimed: Int64
+
+    /// Creates a result.
+    public init(cachesDeleted: [String]? = nil, spaceReclaimed: Int64 = 0) {
+        self.cachesDeleted = cachesDeleted
+        self.spaceReclaimed = spaceReclaimed
+    }
+
     enum CodingKeys: String, CodingKey { case cachesDeleted = "CachesDeleted", spaceReclaimed = "SpaceReclaimed" }
 }
