@@ -153,6 +153,29 @@ final class ImageBuildLiveTests: XCTestCase {
         }
     }
 
+    /// Tar contexts, in memory and on disk, and a quiet build (its only output is the image ID).
+    func testBuildFromTarDataAndTarFileQuietly() async throws {
+        let docker = try await Live.client()
+        let fromData = "\(Live.name("tar-data")):1"
+        let fromFile = "\(Live.name("tar-file")):1"
+        let tar = try TarArchive.write([.file("Dockerfile", text: "FROM dockersdk/busybox\nCOPY in.txt /in.txt\nCMD [\"cat\", \"/in.txt\"]\n"),
+                                        .file("in.txt", text: "from a tar\n")])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-ctx-\(UUID().uuidString).tar").path
+        try tar.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await withLiveImages(docker, [fromData, fromFile]) {
+            let quiet = try await docker.images.build(.tarData(tar), options: BuildOptions(
+                tags: [fromData], labels: Live.labels("image-build-tar"), quiet: true)).wait()
+            XCTAssertEqual(quiet.output, [quiet.imageID], "a quiet build prints only the ID")
+            XCTAssertTrue(quiet.steps.isEmpty)
+            let inspected = try await docker.images.inspect(fromData)
+            XCTAssertEqual(inspected.id, quiet.imageID)
+            _ = try await docker.images.build(.tarFile(path), options: BuildOptions(tags: [fromFile], labels: Live.labels("image-build-tar"))).wait()
+            let (output, _) = try await runImage(docker, fromFile, test: "image-build-tar")
+            XCTAssertEqual(output, "from a tar\n")
+        }
+    }
+
     /// Options that reach RUN steps: extra hosts and network mode `none`; `no-cache` re-runs a step.
     func testExtraHostsNetworkModeAndNoCache() async throws {
         let docker = try await Live.client()
