@@ -5,7 +5,9 @@ import Foundation
 /// `password`, or `identitytoken`), `credsStore` and `credHelpers` (through `CredentialHelper`).
 ///
 /// Lookups follow the CLI: a registry's `credHelpers` entry, else `credsStore`, else `auths`.
-/// Other keys of the file are kept as they are when it is written back.
+/// Other keys of the file are kept as they are when it is written back. Helpers run as child
+/// processes and the calls wait for them (each bounded by `CredentialHelper.timeout`).
+/// Everything here prints without secrets; errors never quote them.
 public struct DockerConfigFile: Sendable {
     /// The file's path (it may not exist yet).
     public let path: String
