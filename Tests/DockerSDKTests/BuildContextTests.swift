@@ -62,7 +62,7 @@ final class BuildContextTests: XCTestCase {
         for (path, text) in files {
             let full = "\(folder)/\(path)"
             try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: full, contents: Data(text.utf8), attributes: [.posixPermissions: 0o640])
+            _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8), attributes: [.posixPermissions: 0o640])
         }
         try FileManager.default.createSymbolicLink(atPath: "\(folder)/link", withDestinationPath: "b.txt")
         let writer = BuildContextWriter(directory: folder)
@@ -117,7 +117,7 @@ final class BuildContextTests: XCTestCase {
             "psFormat": "table {{.ID}}",
         ]
         let data = try JSONSerialization.data(withJSONObject: config)
-        FileManager.default.createFile(atPath: "\(folder)/config.json", contents: data)
+        _ = FileManager.default.createFile(atPath: "\(folder)/config.json", contents: data)
         let file = try DockerConfigFile.load(discovery: HostDiscovery(environment: ["DOCKER_CONFIG": folder]))
         XCTAssertEqual(try file.credentials(forImage: "redis:7")?.username, "hubuser")
         XCTAssertEqual(try file.credentials(forImage: "docker.io/library/redis")?.password, secret)
@@ -145,7 +145,7 @@ final class BuildContextTests: XCTestCase {
         let text = try String(contentsOfFile: file.path, encoding: .utf8)
         XCTAssertTrue(text.contains("psFormat"))
 
-        FileManager.default.createFile(atPath: "\(folder)/config.json", contents: Data("{not json".utf8))
+        _ = FileManager.default.createFile(atPath: "\(folder)/config.json", contents: Data("{not json".utf8))
         XCTAssertThrowsError(try DockerConfigFile.load(path: "\(folder)/config.json"))
     }
 

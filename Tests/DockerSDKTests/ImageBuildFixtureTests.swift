@@ -33,7 +33,7 @@ final class ImageBuildFixtureTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (path, text) in files {
-            FileManager.default.createFile(atPath: "\(folder)/\(path)", contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: "\(folder)/\(path)", contents: Data(text.utf8))
         }
         return try await body(folder)
     }

@@ -53,10 +53,10 @@ final class ImageStreamingLiveTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-ctx-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        FileManager.default.createFile(atPath: "\(folder)/Dockerfile",
+        _ = FileManager.default.createFile(atPath: "\(folder)/Dockerfile",
                                        contents: Data("FROM dockersdk/busybox\nRUN true\n".utf8))
         // 192 MB written 1 MB at a time, so the test itself never holds it.
-        FileManager.default.createFile(atPath: "\(folder)/big.bin", contents: nil)
+        _ = FileManager.default.createFile(atPath: "\(folder)/big.bin", contents: nil)
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: "\(folder)/big.bin"))
         let chunk = randomBytes(1 << 20)
         for _ in 0..<192 { try handle.write(contentsOf: chunk) }

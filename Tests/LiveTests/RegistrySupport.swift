@@ -63,7 +63,7 @@ enum LiveRegistry {
     /// Writes `config.json` into `folder`.
     static func writeConfig(_ json: [String: Any], in folder: String) throws {
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-        FileManager.default.createFile(atPath: "\(folder)/config.json", contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: "\(folder)/config.json", contents: data, attributes: [.posixPermissions: 0o600])
     }
 
     /// Writes a `docker-credential-NAME` helper into `folder/bin` that answers `get` for the
@@ -74,7 +74,7 @@ enum LiveRegistry {
         let secret = "\(folder)/helper-secret.json"
         let answer = try JSONSerialization.data(withJSONObject: ["ServerURL": secure, "Username": user.username,
                                                                  "Secret": user.password])
-        FileManager.default.createFile(atPath: secret, contents: answer, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: secret, contents: answer, attributes: [.posixPermissions: 0o600])
         let calls = "\(folder)/helper-calls.log"
         let script = """
         #!/bin/sh
@@ -95,7 +95,7 @@ enum LiveRegistry {
         esac
         """
         let path = "\(bin)/docker-credential-\(name)"
-        FileManager.default.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o700])
+        _ = FileManager.default.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o700])
         return (bin, calls)
     }
 }
@@ -131,7 +131,7 @@ func withContextFolder<T>(_ files: [String: String], _ body: (String) async thro
         let full = "\(folder)/\(path)"
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: full, contents: Data(text.utf8))
     }
     return try await body(folder)
 }
