@@ -186,4 +186,36 @@ final class BuildContextTests: XCTestCase {
         XCTAssertEqual(pruned, BuildCachePruneResult(cachesDeleted: ["abc"], spaceReclaimed: 42))
         try replay.assertFinished()
     }
+
+    /// Platform options (API 1.46/1.48) on a 1.41 daemon: typed errors naming the version, nothing
+    /// sent; on 1.52 the OCI platform goes as JSON.
+    func testPlatformOptionsAreGatedOnTheVersion() async throws {
+        let arm = OCIPlatform(architecture: "arm", os: "linux", variant: "v5")
+        XCTAssertEqual(try arm.queryValue(), #"{"architecture":"arm","os":"linux","variant":"v5"}"#)
+        let empty = ReplayTransport(fixture: Fixture(scenario: "nothing"))
+        let old = try DockerClient(host: .unix(path: "/replay/none"), apiVersion: APIVersion(1, 41), transport: empty, environment: [:])
+        let push = await dockerError { try await old.images.push("r.example/app:1", platform: arm) }
+        let history = await dockerError { try await old.images.history("app:1", platform: arm) }
+        let save = await dockerError { try await old.images.save(["app:1"], platform: arm) }
+        let load = await dockerError { try await old.images.load(.data(Data()), platforms: [arm]) }
+        for (error, minimum) in [(push, "1.46"), (history, "1.48"), (save, "1.48"), (load, "1.48")] {
+            guard case .unsupportedAPIVersion(_, let message)? = error else { XCTFail("\(String(describing: error))"); continue }
+            XCTAssertTrue(message.contains("requires API version \(minimum)"), message)
+        }
+        XCTAssertNoThrow(try empty.assertFinished(), "nothing was sent")
+
+        let request = Fixture.Request(method: "GET", path: "/images/app:1/history", apiVersion: "1.52",
+                                      query: [QueryItem("platform", try arm.queryValue())])
+        let answer = Fixture.Response(status: 200, headers: ["Content-Type": "application/json"], body: .json(.array([
+            .object(["Id": .string("sha256:abc"), "Created": .int(1_700_000_000), "CreatedBy": .string("/bin/sh -c #(nop) CMD [\"sh\"]"),
+                     "Tags": .array([.string("app:1")]), "Size": .int(0), "Comment": .string("")]),
+        ])))
+        let replay = ReplayTransport(fixture: Fixture(scenario: "history-1.52", apiVersion: "1.52", synthesized: true,
+                                                      source: "shared/engine-api/v1.52.yaml: /images/{name}/history",
+                                                      exchanges: [Fixture.Exchange(kind: .unary, request: request, response: answer)]))
+        let new = try DockerClient(host: .unix(path: "/replay/none"), apiVersion: APIVersion(1, 52), transport: replay, environment: [:])
+        let items = try await new.images.history("app:1", platform: arm)
+        XCTAssertEqual(items.map(\.tags), [["app:1"]])
+        try replay.assertFinished()
+    }
 }

@@ -43,32 +43,54 @@ public struct DistributionInspect: Codable, Sendable, Equatable {
     }
 
     /// An OCI platform.
-    public struct Platform: Codable, Sendable, Equatable {
-        /// e.g. `amd64`.
-        public var architecture: String?
-        /// e.g. `linux`.
-        public var os: String?
-        /// e.g. `10.0.17763.1040` (Windows).
-        public var osVersion: String?
-        /// Required OS features.
-        public var osFeatures: [String]?
-        /// e.g. `v7` for arm.
-        public var variant: String?
-
-        /// Creates a platform.
-        public init(architecture: String? = nil, os: String? = nil, osVersion: String? = nil, osFeatures: [String]? = nil,
-                    variant: String? = nil) {
-            self.architecture = architecture
-            self.os = os
-            self.osVersion = osVersion
-            self.osFeatures = osFeatures
-            self.variant = variant
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case architecture, os, osVersion = "os.version", osFeatures = "os.features", variant
-        }
-    }
+    public typealias Platform = OCIPlatform
 
     enum CodingKeys: String, CodingKey { case descriptor = "Descriptor", platforms = "Platforms" }
+}
+
+/// An OCI platform: what `platform` options select and what registries list.
+public struct OCIPlatform: Codable, Sendable, Equatable {
+    /// e.g. `amd64`.
+    public var architecture: String?
+    /// e.g. `linux`.
+    public var os: String?
+    /// e.g. `10.0.17763.1040` (Windows).
+    public var osVersion: String?
+    /// Required OS features.
+    public var osFeatures: [String]?
+    /// e.g. `v7` for arm.
+    public var variant: String?
+
+    /// Creates a platform.
+    public init(architecture: String? = nil, os: String? = nil, osVersion: String? = nil, osFeatures: [String]? = nil,
+                variant: String? = nil) {
+        self.architecture = architecture
+        self.os = os
+        self.osVersion = osVersion
+        self.osFeatures = osFeatures
+        self.variant = variant
+    }
+
+    /// The JSON the Engine API takes as a `platform` query value, e.g. `{"architecture":"arm","os":"linux","variant":"v5"}`.
+    public func queryValue() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case architecture, os, osVersion = "os.version", osFeatures = "os.features", variant
+    }
+}
+
+extension DockerClient {
+    /// Throws `.unsupportedAPIVersion` naming `minimum` when the negotiated version is older
+    /// (moby's NewVersionError habit): an option the daemon would ignore is never dropped silently.
+    func requireAPI(_ minimum: APIVersion, for option: String) async throws {
+        let version = try await apiVersion()
+        guard version >= minimum else {
+            throw DockerError.unsupportedAPIVersion(
+                requested: version, message: "\(option) requires API version \(minimum), but the daemon speaks \(version)")
+        }
+    }
 }

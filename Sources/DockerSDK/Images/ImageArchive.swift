@@ -68,13 +68,19 @@ public struct LoadStream: AsyncSequence, Sendable {
 extension ImagesAPI {
     /// Exports images with their tags and layers as one tar (`docker save`), streamed as it comes.
     /// One name uses `GET /images/{name}/get`, several `GET /images/get?names=...`.
-    public func save(_ names: [String]) async throws -> ByteStream {
+    /// `platform` (API 1.48+) picks one variant of multi-platform images.
+    public func save(_ names: [String], platform: OCIPlatform? = nil) async throws -> ByteStream {
         guard !names.isEmpty else { throw DockerError.invalidArgument("save needs at least one image") }
+        var query: [QueryItem] = []
+        if let platform {
+            try await client.requireAPI(APIVersion(1, 48), for: "save platform")
+            query.append(QueryItem("platform", try platform.queryValue()))
+        }
         let response: DockerStreamResponse
         if names.count == 1 {
-            response = try await client.openStream("GET", "/images/\(ImageReference.pathComponent(names[0]))/get")
+            response = try await client.openStream("GET", "/images/\(ImageReference.pathComponent(names[0]))/get", query: query)
         } else {
-            response = try await client.openStream("GET", "/images/get", query: names.map { QueryItem("names", $0) })
+            response = try await client.openStream("GET", "/images/get", query: names.map { QueryItem("names", $0) } + query)
         }
         return response.body
     }
@@ -82,8 +88,8 @@ extension ImagesAPI {
     /// Saves images to a file (`docker save -o FILE`), chunk by chunk; returns the bytes written.
     /// A failed save removes the partial file.
     @discardableResult
-    public func save(_ names: [String], to path: String) async throws -> Int64 {
-        let stream = try await save(names)
+    public func save(_ names: [String], to path: String, platform: OCIPlatform? = nil) async throws -> Int64 {
+        let stream = try await save(names, platform: platform)
         guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
             stream.cancel()
             throw DockerError.invalidArgument("cannot write \(path)")
@@ -107,15 +113,18 @@ extension ImagesAPI {
 
     /// Loads images from a `docker save` tar (`docker load`): a file is streamed from disk.
     /// Progress and the loaded references come as events.
-    public func load(_ source: ImportSource, quiet: Bool = false) async throws -> LoadStream {
-        try await load(source, quiet: quiet, cleanup: nil)
+    /// `platforms` (API 1.48+) load only those variants of multi-platform images.
+    public func load(_ source: ImportSource, quiet: Bool = false, platforms: [OCIPlatform] = []) async throws -> LoadStream {
+        try await load(source, quiet: quiet, platforms: platforms, cleanup: nil)
     }
 
     /// Loads images from a stream of tar bytes (e.g. another daemon's `save`): the bytes are
     /// spooled to a temporary file (bounded memory) that is then streamed to the daemon and removed.
     /// The transport uploads files or bytes, not async sequences, hence the spool.
-    public func load<S: AsyncSequence & Sendable>(streaming source: S, quiet: Bool = false) async throws -> LoadStream
+    public func load<S: AsyncSequence & Sendable>(streaming source: S, quiet: Bool = false,
+                                                  platforms: [OCIPlatform] = []) async throws -> LoadStream
         where S.Element == Data {
+        if !platforms.isEmpty { try await client.requireAPI(APIVersion(1, 48), for: "load platform") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-load-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -132,10 +141,19 @@ extension ImagesAPI {
             if error is DockerError { throw error }
             throw DockerError.invalidArgument("cannot spool the images to load: \(error.localizedDescription)")
         }
-        return try await load(.file(path), quiet: quiet, cleanup: remove)
+        return try await load(.file(path), quiet: quiet, platforms: platforms, cleanup: remove)
     }
 
-    private func load(_ source: ImportSource, quiet: Bool, cleanup: (@Sendable () -> Void)?) async throws -> LoadStream {
+    private func load(_ source: ImportSource, quiet: Bool, platforms: [OCIPlatform],
+                      cleanup: (@Sendable () -> Void)?) async throws -> LoadStream {
+        var query = [QueryItem("quiet", quiet ? "1" : "0")]
+        do {
+            if !platforms.isEmpty { try await client.requireAPI(APIVersion(1, 48), for: "load platform") }
+            for platform in platforms { query.append(QueryItem("platform", try platform.queryValue())) }
+        } catch {
+            cleanup?()
+            throw error
+        }
         let body: RequestBody = switch source {
         case .file(let path): .file(path: path, contentType: "application/x-tar")
         case .data(let data): .data(data, contentType: "application/x-tar")
@@ -145,8 +163,7 @@ extension ImagesAPI {
             throw DockerError.invalidArgument("cannot read \(path)")
         }
         do {
-            let response = try await client.openStream("POST", "/images/load", query: [QueryItem("quiet", quiet ? "1" : "0")],
-                                                       body: body)
+            let response = try await client.openStream("POST", "/images/load", query: query, body: body)
             return LoadStream(lines: JSONLineStream(bytes: response.body, what: "image load"),
                               cleanup: cleanup.map(BuildStream.Cleanup.init))
         } catch {

@@ -328,11 +328,7 @@ extension ImagesAPI {
         }
         for (name, value) in [("max-used-space", maxUsedSpace), ("min-free-space", minFreeSpace)] {
             guard let value else { continue }
-            guard version >= spaceOptions else {
-                throw DockerError.unsupportedAPIVersion(
-                    requested: version,
-                    message: "\(name) requires API version \(spaceOptions), but the daemon speaks \(version)")
-            }
+            try await client.requireAPI(spaceOptions, for: name)
             query.append(QueryItem(name, String(value)))
         }
         if let filter = filters.queryItem { query.append(filter) }

@@ -73,10 +73,15 @@ extension ImagesAPI {
     ///
     /// Progress comes as events; the registry refusing the credentials is `.unauthorized` with the
     /// registry's message.
-    public func push(_ reference: String, auth: RegistryAuth? = nil) async throws -> PushStream {
+    /// `platform` (API 1.46+) selects one variant of a multi-platform image.
+    public func push(_ reference: String, auth: RegistryAuth? = nil, platform: OCIPlatform? = nil) async throws -> PushStream {
         let (repository, tag) = ImageReference.split(reference)
         var query: [QueryItem] = []
         if let tag { query.append(QueryItem("tag", tag)) }
+        if let platform {
+            try await client.requireAPI(APIVersion(1, 46), for: "push platform")
+            query.append(QueryItem("platform", try platform.queryValue()))
+        }
         // The daemon refuses a push without the header; `{}` means anonymous.
         let headers = ["X-Registry-Auth": try (auth ?? RegistryAuth()).headerValue()]
         let response = try await RegistryErrors.refining {
@@ -87,8 +92,15 @@ extension ImagesAPI {
     }
 
     /// The history of an image (`docker history`): its layers, newest first.
-    public func history(_ name: String) async throws -> [ImageHistoryItem] {
-        try await client.decode([ImageHistoryItem].self, "GET", "/images/\(ImageReference.pathComponent(name))/history")
+    /// `platform` (API 1.48+) picks one variant of a multi-platform image.
+    public func history(_ name: String, platform: OCIPlatform? = nil) async throws -> [ImageHistoryItem] {
+        var query: [QueryItem] = []
+        if let platform {
+            try await client.requireAPI(APIVersion(1, 48), for: "history platform")
+            query.append(QueryItem("platform", try platform.queryValue()))
+        }
+        return try await client.decode([ImageHistoryItem].self, "GET", "/images/\(ImageReference.pathComponent(name))/history",
+                                       query: query)
     }
 
     /// Searches Docker Hub (or the registry a term names) for images (`docker search`). The daemon
