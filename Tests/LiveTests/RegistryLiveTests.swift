@@ -168,6 +168,30 @@ final class RegistryLiveTests: XCTestCase {
         }
     }
 
+    /// `pull` and `platform`: the build fetches its base image again, reporting pull progress.
+    func testBuildWithPullReportsPullProgress() async throws {
+        let docker = try await Live.client()
+        try LiveRegistry.requireRunning()
+        let base = "\(LiveRegistry.plain)/\(Live.name("pull-base")):1"
+        let derived = "\(Live.name("pulled")):1"
+        try await withLiveImages(docker, [base, derived]) {
+            _ = try await buildUnique(docker, base, test: "registry-build-pull")
+            _ = try await docker.images.push(base).wait()
+            try await withContextFolder(["Dockerfile": "FROM \(base)\nRUN test -s /marker\n"]) { folder in
+                var statuses: [String] = []
+                let stream = try await docker.images.build(.directory(folder), options: BuildOptions(
+                    tags: [derived], labels: Live.labels("registry-build-pull"), pull: true, platform: "linux/amd64"))
+                for try await event in stream {
+                    if case .progress(let progress) = event, let status = progress.status { statuses.append(status) }
+                }
+                XCTAssertTrue(statuses.contains { $0.hasPrefix("Pulling from") }, "\(statuses)")
+                XCTAssertTrue(statuses.contains { $0.hasPrefix("Digest: sha256:") }, "\(statuses)")
+                let image = try await docker.images.inspect(derived)
+                XCTAssertEqual(image.architecture, "amd64")
+            }
+        }
+    }
+
     /// The plain registry needs no credentials: push, remove, pull.
     func testPlainRegistryPushAndPullAnonymously() async throws {
         let docker = try await Live.client()
