@@ -33,7 +33,7 @@ final class ImageStreamingLiveTests: XCTestCase {
         return peak.lock.withLock { peak.value }
     }
 
-    func testSavingALargeImageToAFileIsStreamed() async throws {
+    func testSavingAndLoadingALargeImageAreStreamed() async throws {
         let docker = try await Live.client()
         let image = "dockersdk/mariadb:10.11"
         guard let size = try? await docker.images.inspect(image).size, size > 200_000_000 else {
@@ -45,6 +45,15 @@ final class ImageStreamingLiveTests: XCTestCase {
         let growth = try await peakGrowth { written = try await docker.images.save([image], to: file) }
         XCTAssertGreaterThan(written, 200_000_000)
         XCTAssertLessThan(growth, 64 << 20, "saving \(written) bytes grew memory by \(growth) bytes")
+
+        // Loading it back (the image is there: the daemon checks the layers and keeps the tag).
+        let id = try await docker.images.inspect(image).id
+        var loaded: [String] = []
+        let loadGrowth = try await peakGrowth { loaded = try await docker.images.load(.file(file)).wait() }
+        XCTAssertEqual(loaded, [image])
+        XCTAssertLessThan(loadGrowth, 64 << 20, "loading \(written) bytes grew memory by \(loadGrowth) bytes")
+        let after = try await docker.images.inspect(image).id
+        XCTAssertEqual(after, id)
     }
 
     func testALargeBuildContextIsStreamedFromDisk() async throws {
