@@ -40,6 +40,9 @@ if ! ping_ok; then
 fi
 log "daemon answers: $(curl -s --unix-socket "$sock" -D - -o /dev/null http://localhost/_ping | tr -d '\r' | grep -i '^api-version' || true)"
 
+# 2b. Local registries on loopback (plain :5000, htpasswd + TLS :5443) for the image tests and the demo.
+bash "$root/scripts/registry.sh" start
+
 # 3. Dev images, imported through the SDK's own `dockersdk-demo image import`.
 [ "${1:-}" = "--no-images" ] && exit 0
 images=${DOCKERSDK_IMAGES:-busybox redis mariadb}

@@ -30,6 +30,9 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     case timedOut(seconds: Double)
     /// Any other transport failure, with libcurl's code and message.
     case transport(code: Int, message: String)
+    /// `POST /build` failed: the daemon's message, its exit code when a `RUN` failed, and the step it
+    /// was running (the last `Step N/M : ...` line), when one had started.
+    case buildFailed(step: BuildStep?, message: String, code: Int?)
 
     /// Why a connection could not be made.
     public enum ConnectFailure: String, Sendable, Equatable {
@@ -49,7 +52,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     public var message: String? {
         switch self {
         case .badRequest(let m), .unauthorized(let m), .forbidden(let m), .notFound(let m), .conflict(let m),
-             .streamError(let m):
+             .streamError(let m), .buildFailed(_, let m, _):
             m
         case .serverError(_, let m), .unsupportedAPIVersion(_, let m):
             m
@@ -83,6 +86,8 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .cancelled: return "Cancelled"
         case .timedOut(let s): return "Timed out after \(s) s"
         case let .transport(code, m): return "Transport error (curl \(code)): \(m)"
+        case let .buildFailed(step, m, _):
+            return "Build failed" + (step.map { " at \($0)" } ?? "") + ": \(m)"
         }
     }
 

@@ -5,7 +5,9 @@ import Foundation
 /// `dockersdk-demo image ...`: image commands.
 struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "image", abstract: "Manage images.",
-                                                    subcommands: [ImportCommand.self, ListCommand.self])
+                                                    subcommands: [ImportCommand.self, ListCommand.self, ImageBuildCommand.self,
+                                                                  ImagePushCommand.self, ImagePullCommand.self, ImageSaveCommand.self,
+                                                                  ImageLoadCommand.self, ImageHistoryCommand.self, ImageRemoveCommand.self])
 
     /// `image import TARBALL REPO:TAG [--change ...]`.
     struct ImportCommand: AsyncParsableCommand {

@@ -150,9 +150,9 @@ public enum TarArchive {
         return entries
     }
 
-    private static func padding(_ size: Int) -> Int { (512 - size % 512) % 512 }
+    static func padding(_ size: Int) -> Int { (512 - size % 512) % 512 }
 
-    private static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String,
+    static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String,
                                mtime: Int) -> Data {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ text: String, _ at: Int, _ length: Int) {
@@ -200,7 +200,7 @@ public enum TarArchive {
         return value
     }
 
-    private static func paxRecord(_ key: String, _ value: String) -> Data {
+    static func paxRecord(_ key: String, _ value: String) -> Data {
         let body = " \(key)=\(value)\n"
         var length = body.utf8.count + 1
         while String(length).count + body.utf8.count != length { length = String(length).count + body.utf8.count }

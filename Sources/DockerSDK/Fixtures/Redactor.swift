@@ -1,7 +1,8 @@
 import Foundation
 
 /// Scrubs secrets out of what a recorder writes: known secret strings anywhere, password-like
-/// environment variables, registry auth headers and `-p<password>` arguments.
+/// environment variables, registry auth and config headers, JSON `password`/`identitytoken`/`secret`
+/// values, and `-p<password>` arguments.
 public struct Redactor: Sendable {
     /// Exact strings to replace wherever they appear (passwords the scenario used).
     public var secrets: [String]
@@ -40,7 +41,7 @@ public struct Redactor: Sendable {
     /// Scrubs a body: JSON string by string, text and base64 by the exact secrets.
     public func scrub(_ body: Fixture.Body?) -> Fixture.Body? {
         switch body {
-        case .json(let value)?: return .json(value.mapStrings(scrub))
+        case .json(let value)?: return .json(scrubJSON(value))
         case .text(let text)?: return .text(secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) })
         case .base64(let data)?:
             guard !secrets.isEmpty else { return body }
@@ -52,6 +53,29 @@ public struct Redactor: Sendable {
             }
             return .base64(bytes)
         case nil: return nil
+        }
+    }
+
+    /// JSON keys whose string values are secrets wherever they appear (`POST /auth` bodies,
+    /// identity tokens in answers, credential-helper payloads).
+    static let sensitiveKeys: Set<String> = ["password", "identitytoken", "registrytoken", "secret", "auth"]
+
+    /// Scrubs JSON: values of sensitive keys entirely, every other string like `scrub(_:)`.
+    func scrubJSON(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .object(let object):
+            var out: [String: JSONValue] = [:]
+            for (key, item) in object {
+                if Self.sensitiveKeys.contains(key.lowercased()), case .string(let text) = item, !text.isEmpty {
+                    out[key] = .string(Self.mask)
+                } else {
+                    out[key] = scrubJSON(item)
+                }
+            }
+            return .object(out)
+        case .array(let items): return .array(items.map(scrubJSON))
+        case .string(let text): return .string(scrub(text))
+        default: return value
         }
     }
 

@@ -49,14 +49,16 @@ public struct ImagesAPI: Sendable {
     }
 
     /// Pulls `reference` (`docker pull`), with credentials from `auth`. Progress comes as events;
-    /// an error line inside the stream throws `.streamError`.
+    /// an error line inside the stream throws `.streamError`; refused credentials are `.unauthorized`.
     public func pull(_ reference: String, platform: String? = nil, auth: RegistryAuth? = nil) async throws -> ProgressStream {
         let (repo, tag) = ImageReference.split(reference)
         var query = [QueryItem("fromImage", repo), QueryItem("tag", tag ?? "latest")]
         if let platform { query.append(QueryItem("platform", platform)) }
         var headers: [String: String] = [:]
         if let auth { headers["X-Registry-Auth"] = try auth.headerValue() }
-        let response = try await client.openStream("POST", "/images/create", query: query, headers: headers)
+        let response = try await RegistryErrors.refining {
+            try await client.openStream("POST", "/images/create", query: query, headers: headers)
+        }
         return ProgressStream(JSONLineStream(bytes: response.body, what: "image pull"))
     }
 

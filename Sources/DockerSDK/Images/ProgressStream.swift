@@ -34,7 +34,8 @@ public struct ProgressEvent: Codable, Sendable, Equatable {
     }
 }
 
-/// Progress events of a long operation; an `error` line ends it with `DockerError.streamError`.
+/// Progress events of a long operation; an `error` line ends it with `DockerError.streamError`
+/// (`.unauthorized` when it relays a registry's refusal of the credentials).
 public struct ProgressStream: AsyncSequence, Sendable {
     public typealias Element = ProgressEvent
     let lines: JSONLineStream<ProgressEvent>
@@ -67,7 +68,7 @@ public struct ProgressStream: AsyncSequence, Sendable {
         public mutating func next() async throws -> ProgressEvent? {
             guard let event = try await base.next() else { return nil }
             if let message = event.errorDetail?.message ?? event.error {
-                throw DockerError.streamError(message: message)
+                throw RegistryErrors.refine(.streamError(message: message))
             }
             return event
         }

@@ -38,30 +38,10 @@ public struct RegistryAuth: Codable, Sendable, Equatable, CustomStringConvertibl
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
 
-    /// The credentials for `registry` from the `auths` of a docker config file (`~/.docker/config.json`).
+    /// The credentials for `registry` from the docker config file (`auths`, `credsStore`,
+    /// `credHelpers`; see `DockerConfigFile`).
     public static func fromConfig(registry: String, discovery: HostDiscovery = HostDiscovery()) throws -> RegistryAuth? {
-        let path = (discovery.configDirectory as NSString).appendingPathComponent("config.json")
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        struct Config: Decodable {
-            struct Entry: Decodable {
-                let auth: String?
-                let identitytoken: String?
-            }
-            let auths: [String: Entry]?
-        }
-        let config: Config
-        do { config = try JSONDecoder().decode(Config.self, from: data) } catch {
-            throw DockerError.invalidArgument("cannot read \(path)")
-        }
-        let keys = [registry, "https://\(registry)", "https://\(registry)/v1/", "http://\(registry)"]
-        guard let key = keys.first(where: { config.auths?[$0] != nil }), let entry = config.auths?[key] else { return nil }
-        var auth = RegistryAuth(identityToken: entry.identitytoken, serverAddress: key)
-        if let encoded = entry.auth, let decoded = Data(base64Encoded: encoded).map({ String(decoding: $0, as: UTF8.self) }),
-           let colon = decoded.firstIndex(of: ":") {
-            auth.username = String(decoded[..<colon])
-            auth.password = String(decoded[decoded.index(after: colon)...])
-        }
-        return auth
+        try DockerConfigFile.load(discovery: discovery).credentials(for: registry)
     }
 
     enum CodingKeys: String, CodingKey {
