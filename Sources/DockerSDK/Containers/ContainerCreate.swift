@@ -1,4 +1,9 @@
 /// Everything `POST /containers/create` takes: the container's config, host config and networks.
+///
+/// Built from an inspected container, `ContainerCreate(config: info.config, hostConfig: info.hostConfig)`
+/// re-creates its settings (networks other than the one of `HostConfig.NetworkMode` are not in inspect's
+/// `Config`/`HostConfig`: pass them as `endpoints`). Fields newer than the negotiated API version are
+/// refused with `DockerError.requiresAPIVersion` before anything is sent.
 public struct ContainerCreate: Encodable, Sendable, Equatable {
     /// Image, command, environment, labels...
     public var config: ContainerConfig
@@ -14,15 +19,15 @@ public struct ContainerCreate: Encodable, Sendable, Equatable {
         self.endpoints = endpoints
     }
 
+    /// Re-creates the settings of an inspected container (`info.config`, `info.hostConfig`).
+    public init(config: ContainerConfig?, hostConfig: HostConfig?) {
+        self.init(config: config ?? ContainerConfig(), hostConfig: hostConfig, endpoints: nil)
+    }
+
     /// A container of `image` running `cmd`.
     public init(image: String, cmd: [String]? = nil, env: [String]? = nil, labels: [String: String]? = nil,
                 hostConfig: HostConfig? = nil) {
         self.init(config: ContainerConfig(image: image, cmd: cmd, env: env, labels: labels), hostConfig: hostConfig)
-    }
-
-    private struct NetworkingConfig: Encodable {
-        let endpointsConfig: [String: EndpointSettings]
-        enum CodingKeys: String, CodingKey { case endpointsConfig = "EndpointsConfig" }
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -37,11 +42,24 @@ public struct ContainerCreate: Encodable, Sendable, Equatable {
     }
 }
 
+/// The networks a container joins at creation (`NetworkingConfig`).
+public struct NetworkingConfig: Codable, Sendable, Equatable {
+    /// The endpoint per network, by network name (more than one needs API 1.44).
+    public var endpointsConfig: [String: EndpointSettings]?
+
+    /// Creates a networking configuration.
+    public init(endpointsConfig: [String: EndpointSettings]? = nil) {
+        self.endpointsConfig = endpointsConfig
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case endpointsConfig = "EndpointsConfig" }
+}
+
 /// The answer of `POST /containers/create`.
 public struct ContainerCreateResponse: Codable, Sendable, Equatable {
     /// The new container's ID.
     public var id: String
     /// Warnings about the configuration.
     public var warnings: [String]?
-    enum CodingKeys: String, CodingKey { case id = "Id", warnings = "Warnings" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id = "Id", warnings = "Warnings" }
 }

@@ -59,6 +59,7 @@ public struct NetworksAPI: Sendable {
         try Self.checkID(network)
         try Self.checkContainer(container)
         if let config { try NetworkValidation.validate(endpoint: config) }
+        if let config { try await client.checkVersion(of: config) }
         _ = try await client.send("POST", "/networks/\(Self.escape(network))/connect",
                                   body: try .json(ConnectRequest(container: container, endpointConfig: config)))
     }
