@@ -388,3 +388,14 @@ public struct DeviceRequest: Codable, Sendable, Equatable {
         case options = "Options"
     }
 }
+
+extension KeyedDecodingContainer {
+    /// `HostConfig.PortBindings` as daemons send it: a port exposed without a binding has a `null`
+    /// list (the spec's `PortMap` is nullable per port). It decodes as an empty list, which means the
+    /// same when sent back (no binding), so the key is kept and nothing else changes.
+    /// (The synthesized `HostConfig.init(from:)` picks this overload for that property.)
+    func decodeIfPresent(_ type: [String: [PortBinding]].Type, forKey key: Key) throws -> [String: [PortBinding]]? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decode([String: [PortBinding]?].self, forKey: key).mapValues { $0 ?? [] }
+    }
+}
