@@ -127,6 +127,22 @@ final class VersionGatingTests: XCTestCase {
         XCTAssertNil(refused(ContainerCreate(config: image, hostConfig: HostConfig(memory: 1 << 26)), on: APIVersion(1, 24)))
     }
 
+    func testEnableIPv4OnANetworkBeforeAPI147IsRefused() async throws {
+        let (docker, replay) = try client(APIVersion(1, 44))
+        var config = NetworkCreate(name: "backend")
+        config.enableIPv4 = true
+        do {
+            try await docker.networks.create(config)
+            XCTFail("EnableIPv4 needs API 1.47")
+        } catch let DockerError.requiresAPIVersion(feature, minimum, negotiated) {
+            XCTAssertEqual(feature, "EnableIPv4")
+            XCTAssertEqual(minimum, APIVersion(1, 47))
+            XCTAssertEqual(negotiated, APIVersion(1, 44))
+        }
+        try replay.assertFinished()
+        XCTAssertNoThrow(try config.checkSupported(by: APIVersion(1, 47)))
+    }
+
     func testConnectWithAnEndpointMacAddressOnAPI141IsRefused() async throws {
         let (docker, replay) = try client(APIVersion(1, 41))
         var endpoint = EndpointSettings(aliases: ["db"])

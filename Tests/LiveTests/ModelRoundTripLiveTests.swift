@@ -5,7 +5,7 @@ import XCTest
 /// A container with many HostConfig and Config settings reads back the same through the SDK's inspect,
 /// the docker CLI agrees on each, and re-creating it from inspect gives the same settings again.
 final class ModelRoundTripLiveTests: XCTestCase {
-    /// The HostConfig settings the test sets (30), by API key.
+    /// The HostConfig settings the test sets (31), by API key.
     static let hostKeys = [
         "Memory", "MemoryReservation", "MemorySwap", "MemorySwappiness", "CpuShares", "CpuPeriod", "CpuQuota",
         "CpusetCpus", "PidsLimit", "Ulimits", "LogConfig", "Tmpfs", "Sysctls", "SecurityOpt", "CapAdd", "CapDrop",

@@ -117,3 +117,11 @@ extension ContainerCreate: VersionGated {
         return list.items
     }
 }
+
+extension NetworkCreate: VersionGated {
+    public var versionRequirements: [VersionRequirement] {
+        var list = RequirementList()
+        list.add("EnableIPv4", 47, when: enableIPv4 != nil)
+        return list.items
+    }
+}

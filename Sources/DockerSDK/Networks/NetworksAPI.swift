@@ -44,6 +44,7 @@ public struct NetworksAPI: Sendable {
     @discardableResult
     public func create(_ config: NetworkCreate) async throws -> NetworkCreateResponse {
         try NetworkValidation.validate(config)
+        try await client.checkVersion(of: config)
         var body = config
         if try await client.apiVersion() >= APIVersion(1, 44) { body.checkDuplicate = nil }
         return try await client.decode(NetworkCreateResponse.self, "POST", "/networks/create", body: try .json(body))
