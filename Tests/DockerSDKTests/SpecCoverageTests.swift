@@ -69,6 +69,8 @@ final class SpecCoverageTests: XCTestCase {
               keys: keys(ContainerSummary.HealthSummary.CodingKeys.self)),
         Entry(path: "ContainerSummary.NetworkSettings", model: "ContainerSummary.NetworkSummary",
               keys: keys(ContainerSummary.NetworkSummary.CodingKeys.self)),
+        Entry(path: "ContainerSummary.NetworkSettings.Networks", model: "ContainerSummary.EndpointSummary",
+              keys: keys(ContainerSummary.EndpointSummary.CodingKeys.self)),
         Entry(path: "PortSummary", model: "ContainerSummary.Port", keys: keys(ContainerSummary.Port.CodingKeys.self)),
         Entry(path: "ImageInspect", model: "ImageInspect", keys: keys(ImageInspect.CodingKeys.self)),
         Entry(path: "ImageInspect.RootFS", model: "ImageInspect.RootFS", keys: keys(ImageInspect.RootFS.CodingKeys.self)),

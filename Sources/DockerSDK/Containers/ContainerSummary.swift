@@ -88,19 +88,45 @@ public struct ContainerSummary: Codable, Sendable, Equatable {
         enum CodingKeys: String, CodingKey, CaseIterable { case networks = "Networks" }
     }
 
-    /// A listed container's endpoint on one network.
+    /// A listed container's endpoint on one network (an `EndpointSettings`).
     public struct EndpointSummary: Codable, Sendable, Equatable {
         /// The network's ID.
         public var networkID: String?
+        /// The endpoint's ID.
+        public var endpointID: String?
         /// The IPv4 address.
         public var ipAddress: String?
+        /// The IPv4 prefix length.
+        public var ipPrefixLen: Int?
         /// The gateway.
         public var gateway: String?
         /// The MAC address.
         public var macAddress: String?
+        /// The global IPv6 address.
+        public var globalIPv6Address: String?
+        /// The global IPv6 prefix length.
+        public var globalIPv6PrefixLen: Int?
+        /// The IPv6 gateway.
+        public var ipv6Gateway: String?
+        /// Static addresses asked for.
+        public var ipamConfig: EndpointIPAMConfig?
+        /// Legacy links.
+        public var links: [String]?
+        /// Extra DNS names on this network.
+        public var aliases: [String]?
+        /// DNS names the container answers to (API 1.44+).
+        public var dnsNames: [String]?
+        /// Driver options.
+        public var driverOpts: [String: String]?
+        /// Default-route priority (API 1.48+).
+        public var gwPriority: Int?
 
-        enum CodingKeys: String, CodingKey {
-            case networkID = "NetworkID", ipAddress = "IPAddress", gateway = "Gateway", macAddress = "MacAddress"
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case networkID = "NetworkID", endpointID = "EndpointID", ipAddress = "IPAddress", ipPrefixLen = "IPPrefixLen"
+            case gateway = "Gateway", macAddress = "MacAddress", globalIPv6Address = "GlobalIPv6Address"
+            case globalIPv6PrefixLen = "GlobalIPv6PrefixLen", ipv6Gateway = "IPv6Gateway", ipamConfig = "IPAMConfig"
+            case links = "Links", aliases = "Aliases", dnsNames = "DNSNames", driverOpts = "DriverOpts"
+            case gwPriority = "GwPriority"
         }
     }
 
