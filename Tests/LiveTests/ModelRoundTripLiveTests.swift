@@ -101,6 +101,57 @@ final class ModelRoundTripLiveTests: XCTestCase {
         }
     }
 
+    func testRecreatingKeepsTheStaticAddressAndAliasesOnAUserNetwork() async throws {
+        let docker = try await Live.client()
+        let test = "model-recreate-net"
+        let labels = Live.labels(test)
+        let networkName = Live.name(test)
+        // A private subnet of its own (10.231.77.0/24), on a network this test creates and removes.
+        let network = try await docker.networks.create(NetworkCreate(
+            name: networkName, subnets: [IPAMConfig(subnet: "10.231.77.0/24", gateway: "10.231.77.1")], labels: labels))
+        var created: [String] = []
+        func cleanUp() async {
+            for id in created { await LiveContainers.remove(docker, id) }
+            await Task.detached { try? await docker.networks.remove(network.id) }.value
+        }
+        do {
+            var host = HostConfig(networkMode: networkName)
+            host.restartPolicy = .unlessStopped
+            let spec = ContainerCreate(config: ContainerConfig(image: LiveContainers.image, cmd: ["sleep", "300"], labels: labels),
+                                       hostConfig: host,
+                                       endpoints: [networkName: EndpointSettings(ipv4Address: "10.231.77.10", aliases: ["db", "db.internal"])])
+            let id = try await docker.containers.create(spec, name: Live.name(test)).id
+            created.append(id)
+            try await docker.containers.start(id)
+            let info = try await docker.containers.inspect(id)
+            XCTAssertEqual(info.networkSettings?.networks?[networkName]?.ipAddress, "10.231.77.10")
+
+            // The address must be free again before the twin can take it.
+            await LiveContainers.remove(docker, id)
+            created.removeAll()
+            let recreate = ContainerCreate(recreating: info)
+            XCTAssertEqual(recreate.endpoints?[networkName]?.staticIPv4Address, "10.231.77.10")
+            XCTAssertEqual(recreate.endpoints?[networkName]?.aliases, ["db", "db.internal"], "without the old short ID")
+            let twinID = try await docker.containers.create(recreate, name: Live.name("\(test)-twin")).id
+            created.append(twinID)
+            try await docker.containers.start(twinID)
+            let twin = try await docker.containers.inspect(twinID)
+            let endpoint = try XCTUnwrap(twin.networkSettings?.networks?[networkName])
+            XCTAssertEqual(endpoint.ipAddress, "10.231.77.10")
+            XCTAssertEqual(endpoint.staticIPv4Address, "10.231.77.10")
+            XCTAssertTrue(Set(endpoint.aliases ?? []).isSuperset(of: ["db", "db.internal"]))
+            XCTAssertEqual(twin.hostConfig, info.hostConfig)
+            let cli = try Self.cliInspect(twinID)
+            let cliEndpoint = cli["NetworkSettings"]?["Networks"]?[networkName]
+            XCTAssertEqual(cliEndpoint?["IPAMConfig"]?["IPv4Address"], .string("10.231.77.10"))
+            XCTAssertEqual(cliEndpoint?["IPAddress"], .string("10.231.77.10"))
+            await cleanUp()
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+
     func testAFieldNewerThanTheDaemonIsATypedErrorNamingTheMinimum() async throws {
         let docker = try await Live.client()
         let version = try await docker.apiVersion()

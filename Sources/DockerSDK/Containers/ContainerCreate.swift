@@ -24,6 +24,26 @@ public struct ContainerCreate: Encodable, Sendable, Equatable {
         self.init(config: config ?? ContainerConfig(), hostConfig: hostConfig, endpoints: nil)
     }
 
+    /// Re-creates an inspected container: its `Config`, its `HostConfig`, and the endpoint settings it
+    /// was created with on the network of its `NetworkMode` (static addresses, aliases, links, driver
+    /// options). Addresses the daemon assigned are not carried over; networks connected after creation
+    /// are not either (connect them again with `networks.connect`).
+    public init(recreating info: ContainerInspect) {
+        self.init(config: info.config, hostConfig: info.hostConfig)
+        guard let mode = info.hostConfig?.networkMode, !mode.isEmpty,
+              let inspected = info.networkSettings?.networks?[mode] else { return }
+        var endpoint = EndpointSettings(aliases: nil)
+        if let ipam = inspected.ipamConfig, ipam != EndpointIPAMConfig() { endpoint.ipamConfig = ipam }
+        // Before API 1.45 inspect adds the container's short ID to its aliases: not a setting of its own.
+        let shortID = String(info.id.prefix(12))
+        let aliases = inspected.aliases?.filter { $0 != shortID } ?? []
+        if !aliases.isEmpty { endpoint.aliases = aliases }
+        if let links = inspected.links, !links.isEmpty { endpoint.links = links }
+        if let options = inspected.driverOpts, !options.isEmpty { endpoint.driverOpts = options }
+        if let priority = inspected.gwPriority, priority != 0 { endpoint.gwPriority = priority }
+        if endpoint != EndpointSettings(aliases: nil) { endpoints = [mode: endpoint] }
+    }
+
     /// A container of `image` running `cmd`.
     public init(image: String, cmd: [String]? = nil, env: [String]? = nil, labels: [String: String]? = nil,
                 hostConfig: HostConfig? = nil) {
