@@ -52,6 +52,7 @@ final class SpecCoverageTests: XCTestCase {
         Entry(path: "NetworkingConfig", model: "NetworkingConfig", keys: keys(NetworkingConfig.CodingKeys.self)),
         Entry(path: "EndpointSettings", model: "EndpointSettings", keys: keys(EndpointSettings.CodingKeys.self)),
         Entry(path: "EndpointIPAMConfig", model: "EndpointIPAMConfig", keys: keys(EndpointIPAMConfig.CodingKeys.self)),
+        Entry(path: "body:post:/containers/{id}/update", model: "ContainerUpdate", keys: keys(ContainerUpdate.CodingKeys.self)),
         Entry(path: "ContainerCreateResponse", model: "ContainerCreateResponse",
               keys: keys(ContainerCreateResponse.CodingKeys.self)),
         Entry(path: "ContainerInspectResponse", model: "ContainerInspect", keys: keys(ContainerInspect.CodingKeys.self)),
@@ -221,6 +222,16 @@ struct Spec: @unchecked Sendable {
     }
 
     func node(at path: String) -> [String: Any]? {
+        if path.hasPrefix("body:") {
+            // `body:post:/route`: the schema of an operation's body parameter.
+            let parts = path.dropFirst(5).split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let operations = (root["paths"] as? [String: Any])?[parts[1]] as? [String: Any],
+                  let operation = operations[parts[0]] as? [String: Any],
+                  let parameters = operation["parameters"] as? [[String: Any]],
+                  let body = parameters.first(where: { $0["in"] as? String == "body" })
+            else { return nil }
+            return body["schema"] as? [String: Any]
+        }
         if path.hasPrefix("paths:") {
             let route = String(path.dropFirst(6))
             guard let operations = (root["paths"] as? [String: Any])?[route] as? [String: Any],
