@@ -11,9 +11,11 @@ extension OpenEnum {
     public init(stringLiteral value: String) { self.init(rawValue: value) }
     /// The API's spelling.
     public var description: String { rawValue }
+    /// Decodes the API's string.
     public init(from decoder: Decoder) throws {
         self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
     }
+    /// Encodes the API's string.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
@@ -39,6 +41,7 @@ public enum ContainerStatus: OpenEnum {
     /// A status this SDK does not know.
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "created": self = .created
@@ -52,6 +55,7 @@ public enum ContainerStatus: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .created: "created"
@@ -79,6 +83,7 @@ public enum HealthStatus: OpenEnum {
     /// A status this SDK does not know.
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "none": self = .none
@@ -89,6 +94,7 @@ public enum HealthStatus: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .none: "none"
@@ -115,6 +121,7 @@ public enum RestartPolicyMode: OpenEnum {
     /// A policy this SDK does not know.
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "": self = .unset
@@ -126,6 +133,7 @@ public enum RestartPolicyMode: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .unset: ""
@@ -153,6 +161,7 @@ public enum NetworkMode: OpenEnum {
     /// A user-defined network, by name or ID.
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "default": self = .default
@@ -164,6 +173,7 @@ public enum NetworkMode: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .default: "default"
@@ -193,6 +203,7 @@ public enum MountType: OpenEnum {
     /// A type this SDK does not know.
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "bind": self = .bind
@@ -205,6 +216,7 @@ public enum MountType: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .bind: "bind"
@@ -235,6 +247,7 @@ public enum MountPropagation: OpenEnum {
     /// A mode this SDK does not know (or the empty string inspect reports for volumes).
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "private": self = .private
@@ -247,6 +260,7 @@ public enum MountPropagation: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .private: "private"

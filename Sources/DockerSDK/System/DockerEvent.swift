@@ -60,6 +60,7 @@ public enum EventType: OpenEnum {
     /// A kind this SDK does not know.
     case other(String)
 
+    /// The value the API spells `rawValue`.
     public init(rawValue: String) {
         switch rawValue {
         case "builder": self = .builder
@@ -77,6 +78,7 @@ public enum EventType: OpenEnum {
         }
     }
 
+    /// The API's spelling.
     public var rawValue: String {
         switch self {
         case .builder: "builder"
