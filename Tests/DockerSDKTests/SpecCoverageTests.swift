@@ -131,8 +131,8 @@ final class SpecCoverageTests: XCTestCase {
         "paths:/system/df": ["BuilderSize": "sent by daemons before API 1.41's BuildCache list (Docker 18.09)"],
     ]
 
-    static let spec52 = try? Spec(file: "v1.52.yaml")
-    static let spec41 = try? Spec(file: "v1.41.yaml")
+    static let spec52 = try? EngineAPISpec(file: "v1.52.yaml")
+    static let spec41 = try? EngineAPISpec(file: "v1.41.yaml")
 
     func testEveryPropertyOfTheModelledDefinitionsIsTypedOrLeftOut() throws {
         let spec = try XCTUnwrap(Self.spec52, "cannot read Fixtures/engine-api/v1.52.yaml")
@@ -202,7 +202,7 @@ final class SpecCoverageTests: XCTestCase {
 }
 
 /// The parts of a Swagger 2.0 document the coverage test needs.
-struct Spec: @unchecked Sendable {
+struct EngineAPISpec: @unchecked Sendable {
     let root: [String: Any]
     var definitions: [String: Any] { root["definitions"] as? [String: Any] ?? [:] }
 

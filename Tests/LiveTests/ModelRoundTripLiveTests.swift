@@ -257,7 +257,7 @@ final class ModelRoundTripLiveTests: XCTestCase {
     }
 }
 
-extension JSONValue {
+fileprivate extension JSONValue {
     /// The members, when this is an object.
     var object: [String: JSONValue]? {
         if case .object(let members) = self { return members }
