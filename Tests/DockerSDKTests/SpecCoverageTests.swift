@@ -206,9 +206,13 @@ struct EngineAPISpec: @unchecked Sendable {
     let root: [String: Any]
     var definitions: [String: Any] { root["definitions"] as? [String: Any] ?? [:] }
 
+    /// Reads `file` from the repository's Fixtures/engine-api (vendored), else the shared copy.
     init(file: String) throws {
-        let url = URL(fileURLWithPath: fixturesDirectory).appendingPathComponent("engine-api").appendingPathComponent(file)
-        let text = try String(contentsOf: url, encoding: .utf8)
+        let candidates = ["\(fixturesDirectory)/engine-api/\(file)", "/work/shared/engine-api/\(file)"]
+        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw DockerError.invalidArgument("no \(file) in \(candidates)")
+        }
+        let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
         guard let root = try Yams.load(yaml: text) as? [String: Any] else {
             throw DockerError.malformedResponse("\(file) is not a YAML mapping")
         }
