@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        // Test-only: SpecCoverageTests reads the Engine API spec (YAML).
+        .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -41,7 +43,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),
-        .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK"]),
+        .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DockerRecipesTests", dependencies: ["DockerRecipes", "DockerSDK"]),
         .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
     ]

@@ -24,6 +24,8 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     case streamError(message: String)
     /// The caller passed something that cannot be sent; nothing was sent.
     case invalidArgument(String)
+    /// A field or option the negotiated API version does not have; nothing was sent.
+    case requiresAPIVersion(feature: String, minimum: APIVersion, negotiated: APIVersion)
     /// The task was cancelled; the transfer was aborted.
     case cancelled
     /// The request took longer than its time limit.
@@ -83,6 +85,8 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .malformedResponse(let m): return "Malformed response from the daemon: \(m)"
         case .streamError(let m): return "Error reported by the daemon: \(m)"
         case .invalidArgument(let m): return "Invalid argument: \(m)"
+        case let .requiresAPIVersion(feature, minimum, negotiated):
+            return "\(feature) requires API version \(minimum), but the daemon's API version is \(negotiated)"
         case .cancelled: return "Cancelled"
         case .timedOut(let s): return "Timed out after \(s) s"
         case let .transport(code, m): return "Transport error (curl \(code)): \(m)"

@@ -243,7 +243,7 @@ final class RedisClusterPlanTests: XCTestCase {
 
         let mounts = try XCTUnwrap(spec.hostConfig?.mounts)
         XCTAssertEqual(mounts.count, 1)
-        XCTAssertEqual(mounts[0].type, "volume")
+        XCTAssertEqual(mounts[0].mountType, .volume)
         XCTAssertEqual(mounts[0].source, "lt-spec-5-data")
         XCTAssertEqual(mounts[0].target, "/data")
         XCTAssertEqual(mounts[0].volumeOptions?.labels, labels)

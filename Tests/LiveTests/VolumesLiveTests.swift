@@ -33,7 +33,7 @@ final class VolumesLiveTests: XCTestCase {
                 XCTAssertNotEqual(write.exitCode, 0, "a read-only mount refuses writes")
                 let inspected = try await docker.containers.inspect(id)
                 let mount = inspected.mounts?.first { $0.destination == "/data" }
-                XCTAssertEqual(mount?.type, "volume")
+                XCTAssertEqual(mount?.mountType, .volume)
                 XCTAssertEqual(mount?.name, name)
                 XCTAssertEqual(mount?.rw, false)
             }

@@ -45,7 +45,7 @@ public struct MySQLReplication: Sendable {
     public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
         let existing = try await resources.containers()
         if !existing.isEmpty {
-            if existing.count == plan.servers.count, existing.allSatisfy({ $0.state == "running" }),
+            if existing.count == plan.servers.count, existing.allSatisfy({ $0.containerStatus == .running }),
                let status = try? await status(), status.replicas.allSatisfy({ $0.status?.isReplicating == true }) {
                 progress.info("replication \(plan.options.namePrefix) is already running (\(status.replicas.count) replicas)")
                 return .alreadyRunning

@@ -25,7 +25,7 @@ extension RedisCluster {
     public func scaleOut(keyCount: Int = 300, progress: RecipeProgress = .silent) async throws -> ScaleReport {
         let started = ContinuousClock.now
         let current = try await currentNodes()
-        let running = current.filter { $0.container.state == "running" }.map(\.plan)
+        let running = current.filter { $0.container.containerStatus == .running }.map(\.plan)
         guard let anchor = running.first else { throw DockerError.invalidArgument("no node is running: run `up` first") }
         let cli = RedisCLI(docker: docker, container: anchor.name)
         let keys = try await writeKeys(keyCount, cli: cli, via: anchor, prefix: "scale")
@@ -62,7 +62,7 @@ extension RedisCluster {
         let initial = plan.nodes.count
         let extra = current.filter { $0.plan.index >= initial }.map(\.plan)
         guard !extra.isEmpty else { throw DockerError.invalidArgument("nothing to scale in: no node beyond the initial \(initial)") }
-        let keep = current.filter { $0.plan.index < initial && $0.container.state == "running" }.map(\.plan)
+        let keep = current.filter { $0.plan.index < initial && $0.container.containerStatus == .running }.map(\.plan)
         guard let anchor = keep.first else { throw DockerError.invalidArgument("no initial node is running") }
         let cli = RedisCLI(docker: docker, container: anchor.name)
         let keys = try await writeKeys(keyCount, cli: cli, via: anchor, prefix: "scalein")

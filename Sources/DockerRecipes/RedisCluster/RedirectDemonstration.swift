@@ -26,7 +26,7 @@ extension RedisCluster {
     /// Shows MOVED without redirection and the redirected write with it, for `key`.
     public func demonstrateRedirect(key: String = "k1", value: String = "v1") async throws -> RedirectDemonstration {
         let cli = try await anyCLI()
-        let nodes = try await currentNodes().filter { $0.container.state == "running" }.map(\.plan)
+        let nodes = try await currentNodes().filter { $0.container.containerStatus == .running }.map(\.plan)
         guard let first = nodes.first else { throw DockerError.invalidArgument("no node is running") }
         let view = try await cli.nodes(first)
         let slot = KeySlot.slot(for: key)

@@ -44,7 +44,7 @@ public struct RedisCluster: Sendable {
     @discardableResult
     public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
         let existing = try await resources.containers()
-        if !existing.isEmpty, existing.allSatisfy({ $0.state == "running" }), existing.count >= plan.nodes.count,
+        if !existing.isEmpty, existing.allSatisfy({ $0.containerStatus == .running }), existing.count >= plan.nodes.count,
            let problems = try? await check(), problems.isEmpty {
             progress.info("a healthy cluster \(plan.options.namePrefix) of \(existing.count) nodes is already running")
             return .alreadyRunning
@@ -97,7 +97,7 @@ public struct RedisCluster: Sendable {
             for node in nodes {
                 group.addTask {
                     if let container = byName[node.name] {
-                        if container.state != "running" { try await docker.containers.start(container.id) }
+                        if container.containerStatus != .running { try await docker.containers.start(container.id) }
                         return
                     }
                     let id = try await docker.containers.create(plan.containerSpec(node, labels: resources.labels), name: node.name).id
@@ -152,7 +152,7 @@ public struct RedisCluster: Sendable {
 
     /// A redis-cli in a running node's container.
     func anyCLI(excluding: Set<String> = []) async throws -> RedisCLI {
-        guard let running = try await currentNodes().first(where: { $0.container.state == "running" && !excluding.contains($0.plan.name) }) else {
+        guard let running = try await currentNodes().first(where: { $0.container.containerStatus == .running && !excluding.contains($0.plan.name) }) else {
             throw DockerError.invalidArgument("no node of \(plan.options.namePrefix) is running: run `up` first")
         }
         return RedisCLI(docker: docker, container: running.plan.name)

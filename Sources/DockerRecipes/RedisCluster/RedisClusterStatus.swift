@@ -50,7 +50,7 @@ extension RedisCluster {
         let cli = try await anyCLI()
         var view: ClusterView?
         var info: ClusterInfo?
-        for (node, container) in current where container.state == "running" {
+        for (node, container) in current where container.containerStatus == .running {
             if let nodesView = try? await cli.nodes(node), let nodeInfo = try? await cli.info(node) {
                 view = nodesView
                 info = nodeInfo
@@ -58,7 +58,7 @@ extension RedisCluster {
             }
         }
         let nodes = current.map { node, container in
-            RedisClusterStatus.Node(container: node.name, containerState: container.state, address: node.address,
+            RedisClusterStatus.Node(container: node.name, containerState: container.containerStatus.rawValue, address: node.address,
                                     cluster: view?.nodes.first { $0.host == node.host && $0.port == node.port })
         }
         return RedisClusterStatus(nodes: nodes, info: info)
@@ -66,7 +66,7 @@ extension RedisCluster {
 
     /// What `redis-cli --cluster check` checks, over every running node's view; empty when healthy.
     public func check() async throws -> [RedisClusterIssue] {
-        let current = try await currentNodes().filter { $0.container.state == "running" }.map(\.plan)
+        let current = try await currentNodes().filter { $0.container.containerStatus == .running }.map(\.plan)
         return try await check(nodes: current)
     }
 

@@ -17,10 +17,12 @@ public struct ContainersAPI: Sendable {
         return try await client.decode([ContainerSummary].self, "GET", "/containers/json", query: query)
     }
 
-    /// Creates a container; a missing image is `.notFound` naming it, a name in use `.conflict`.
+    /// Creates a container; a missing image is `.notFound` naming it, a name in use `.conflict`, a field
+    /// newer than the negotiated API version `.requiresAPIVersion` (nothing is sent then).
     @discardableResult
     public func create(_ spec: ContainerCreate, name: String? = nil) async throws -> ContainerCreateResponse {
         let query = name.map { [QueryItem("name", $0)] } ?? []
+        try await client.checkVersion(of: spec)
         return try await client.decode(ContainerCreateResponse.self, "POST", "/containers/create", query: query,
                                        body: .json(spec))
     }

@@ -1,45 +1,155 @@
-/// How the host runs a container: ports, mounts, network mode, limits, privileges (`HostConfig`).
+/// How the host runs a container: ports, mounts, network mode, limits, privileges (`HostConfig`, which
+/// includes every `Resources` field). Every field is optional and a nil field is not sent: the daemon
+/// treats some zero values specially (a 0 `MemorySwappiness` is not "unset"), so only what is set goes out.
+/// Byte sizes are integers, CPU periods and quotas microseconds, as in the API.
 public struct HostConfig: Codable, Sendable, Equatable {
+    // MARK: Resources
+    /// Relative CPU weight (`--cpu-shares`).
+    public var cpuShares: Int?
+    /// Memory limit in bytes (`-m`).
+    public var memory: Int64?
+    /// The parent cgroup.
+    public var cgroupParent: String?
+    /// Relative block IO weight, 10 to 1000.
+    public var blkioWeight: Int?
+    /// Block IO weight per device.
+    public var blkioWeightDevice: [WeightDevice]?
+    /// Read limit in bytes per second per device.
+    public var blkioDeviceReadBps: [ThrottleDevice]?
+    /// Write limit in bytes per second per device.
+    public var blkioDeviceWriteBps: [ThrottleDevice]?
+    /// Read limit in IO operations per second per device.
+    public var blkioDeviceReadIOps: [ThrottleDevice]?
+    /// Write limit in IO operations per second per device.
+    public var blkioDeviceWriteIOps: [ThrottleDevice]?
+    /// CFS period in microseconds.
+    public var cpuPeriod: Int64?
+    /// CFS quota in microseconds per period.
+    public var cpuQuota: Int64?
+    /// Real-time scheduler period in microseconds.
+    public var cpuRealtimePeriod: Int64?
+    /// Real-time scheduler runtime in microseconds.
+    public var cpuRealtimeRuntime: Int64?
+    /// CPUs the container may use, e.g. `0-3` or `0,1`.
+    public var cpusetCpus: String?
+    /// Memory nodes the container may use (NUMA).
+    public var cpusetMems: String?
+    /// Host devices made available (`--device`).
+    public var devices: [DeviceMapping]?
+    /// cgroup device rules, e.g. `c 13:* rwm`.
+    public var deviceCgroupRules: [String]?
+    /// Device requests, e.g. GPUs (`--gpus`).
+    public var deviceRequests: [DeviceRequest]?
+    /// Soft memory limit in bytes.
+    public var memoryReservation: Int64?
+    /// Memory plus swap limit in bytes; -1 unlimited.
+    public var memorySwap: Int64?
+    /// Swappiness 0 to 100.
+    public var memorySwappiness: Int64?
+    /// CPU quota in units of 1e-9 CPUs (`--cpus`).
+    public var nanoCPUs: Int64?
+    /// Whether the OOM killer is disabled.
+    public var oomKillDisable: Bool?
+    /// Run an init process as PID 1.
+    public var `init`: Bool?
+    /// Process limit; 0 or -1 unlimited.
+    public var pidsLimit: Int64?
+    /// Resource limits such as nofile and nproc.
+    public var ulimits: [Ulimit]?
+    /// CPUs available (Windows).
+    public var cpuCount: Int64?
+    /// Usable percentage of the CPUs (Windows).
+    public var cpuPercent: Int64?
+    /// Maximum IO operations per second of the system drive (Windows).
+    public var ioMaximumIOps: Int64?
+    /// Maximum IO bytes per second of the system drive (Windows).
+    public var ioMaximumBandwidth: Int64?
+
+    // MARK: Host
     /// `host-path:container-path[:ro]` or `volume:container-path` binds (`-v`).
     public var binds: [String]?
-    /// Typed mounts: bind, volume, tmpfs (`--mount`).
-    public var mounts: [Mount]?
+    /// Where the daemon writes the container's ID.
+    public var containerIDFile: String?
+    /// The log driver and its options (`--log-driver`, `--log-opt`).
+    public var logConfig: LogConfig?
+    /// `bridge`, `host`, `none`, `container:<id>` or a network's name (`--net`); typed as `network`.
+    public var networkMode: String?
     /// Published ports by `port/proto` (`-p`).
     public var portBindings: [String: [PortBinding]]?
-    /// Publish every exposed port on a random host port (`-P`).
-    public var publishAllPorts: Bool?
-    /// `bridge`, `host`, `none`, `container:<id>` or a network's name (`--net`).
-    public var networkMode: String?
-    /// Legacy links, `name:alias` (`--link`).
-    public var links: [String]?
-    /// Full privileges (`--privileged`).
-    public var privileged: Bool?
     /// What happens when the container exits (`--restart`).
     public var restartPolicy: RestartPolicy?
     /// Remove the container when it exits (`--rm`).
     public var autoRemove: Bool?
-    /// Memory limit in bytes.
-    public var memory: Int64?
-    /// CPU quota in units of 1e-9 CPUs.
-    public var nanoCPUs: Int64?
-    /// Relative CPU weight.
-    public var cpuShares: Int?
+    /// The volume driver for `binds` naming volumes.
+    public var volumeDriver: String?
+    /// Containers whose volumes are mounted too, `name[:ro|rw]`.
+    public var volumesFrom: [String]?
+    /// Typed mounts: bind, volume, tmpfs, image (`--mount`).
+    public var mounts: [Mount]?
+    /// The initial TTY size, `[height, width]`.
+    public var consoleSize: [Int]?
+    /// Arbitrary annotations for the runtime (API 1.43+).
+    public var annotations: [String: String]?
     /// Capabilities added.
     public var capAdd: [String]?
     /// Capabilities dropped.
     public var capDrop: [String]?
-    /// Extra `/etc/hosts` entries, `name:ip`.
-    public var extraHosts: [String]?
+    /// The cgroup namespace: `private` or `host`.
+    public var cgroupnsMode: String?
     /// DNS servers.
     public var dns: [String]?
-    /// Resource limits such as nofile and nproc.
-    public var ulimits: [Ulimit]?
+    /// DNS options.
+    public var dnsOptions: [String]?
+    /// DNS search domains.
+    public var dnsSearch: [String]?
+    /// Extra `/etc/hosts` entries, `name:ip`.
+    public var extraHosts: [String]?
+    /// Extra groups of the container's process.
+    public var groupAdd: [String]?
+    /// The IPC namespace: `none`, `private`, `shareable`, `container:<id>` or `host`.
+    public var ipcMode: String?
+    /// The cgroup to use.
+    public var cgroup: String?
+    /// Legacy links, `name:alias` (`--link`).
+    public var links: [String]?
+    /// OOM score adjustment, -1000 to 1000.
+    public var oomScoreAdj: Int?
+    /// The PID namespace: `container:<id>` or `host`.
+    public var pidMode: String?
+    /// Full privileges (`--privileged`).
+    public var privileged: Bool?
+    /// Publish every exposed port on a random host port (`-P`).
+    public var publishAllPorts: Bool?
     /// A read-only root filesystem.
     public var readonlyRootfs: Bool?
-    /// tmpfs mounts, path to options.
+    /// Security options, e.g. `no-new-privileges`, `seccomp=unconfined`.
+    public var securityOpt: [String]?
+    /// Storage driver options.
+    public var storageOpt: [String: String]?
+    /// tmpfs mounts, path to options (`--tmpfs`).
     public var tmpfs: [String: String]?
-    /// Run an init process as PID 1.
-    public var `init`: Bool?
+    /// The UTS namespace: `host` or empty.
+    public var utsMode: String?
+    /// The user namespace: `host` or empty.
+    public var usernsMode: String?
+    /// Size of `/dev/shm` in bytes.
+    public var shmSize: Int64?
+    /// Kernel parameters, e.g. `net.ipv4.ip_forward`.
+    public var sysctls: [String: String]?
+    /// The OCI runtime, e.g. `runc`.
+    public var runtime: String?
+    /// The isolation technology (Windows): `default`, `process`, `hyperv`.
+    public var isolation: String?
+    /// Paths masked in the container (overrides the daemon's defaults).
+    public var maskedPaths: [String]?
+    /// Paths made read-only in the container (overrides the daemon's defaults).
+    public var readonlyPaths: [String]?
+
+    /// The network mode, typed.
+    public var network: NetworkMode? {
+        get { networkMode.map(NetworkMode.init(rawValue:)) }
+        set { networkMode = newValue?.rawValue }
+    }
 
     /// Creates a host configuration.
     public init(binds: [String]? = nil, mounts: [Mount]? = nil, portBindings: [String: [PortBinding]]? = nil,
@@ -71,12 +181,28 @@ public struct HostConfig: Codable, Sendable, Equatable {
         portBindings?["\(containerPort)/\(proto)", default: []].append(binding)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case binds = "Binds", mounts = "Mounts", portBindings = "PortBindings", publishAllPorts = "PublishAllPorts"
-        case networkMode = "NetworkMode", links = "Links", privileged = "Privileged", restartPolicy = "RestartPolicy"
-        case autoRemove = "AutoRemove", memory = "Memory", nanoCPUs = "NanoCpus", cpuShares = "CpuShares"
-        case capAdd = "CapAdd", capDrop = "CapDrop", extraHosts = "ExtraHosts", dns = "Dns", ulimits = "Ulimits"
-        case readonlyRootfs = "ReadonlyRootfs", tmpfs = "Tmpfs", `init` = "Init"
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case cpuShares = "CpuShares", memory = "Memory", cgroupParent = "CgroupParent", blkioWeight = "BlkioWeight"
+        case blkioWeightDevice = "BlkioWeightDevice", blkioDeviceReadBps = "BlkioDeviceReadBps"
+        case blkioDeviceWriteBps = "BlkioDeviceWriteBps", blkioDeviceReadIOps = "BlkioDeviceReadIOps"
+        case blkioDeviceWriteIOps = "BlkioDeviceWriteIOps", cpuPeriod = "CpuPeriod", cpuQuota = "CpuQuota"
+        case cpuRealtimePeriod = "CpuRealtimePeriod", cpuRealtimeRuntime = "CpuRealtimeRuntime"
+        case cpusetCpus = "CpusetCpus", cpusetMems = "CpusetMems", devices = "Devices"
+        case deviceCgroupRules = "DeviceCgroupRules", deviceRequests = "DeviceRequests"
+        case memoryReservation = "MemoryReservation", memorySwap = "MemorySwap", memorySwappiness = "MemorySwappiness"
+        case nanoCPUs = "NanoCpus", oomKillDisable = "OomKillDisable", `init` = "Init", pidsLimit = "PidsLimit"
+        case ulimits = "Ulimits", cpuCount = "CpuCount", cpuPercent = "CpuPercent", ioMaximumIOps = "IOMaximumIOps"
+        case ioMaximumBandwidth = "IOMaximumBandwidth"
+        case binds = "Binds", containerIDFile = "ContainerIDFile", logConfig = "LogConfig", networkMode = "NetworkMode"
+        case portBindings = "PortBindings", restartPolicy = "RestartPolicy", autoRemove = "AutoRemove"
+        case volumeDriver = "VolumeDriver", volumesFrom = "VolumesFrom", mounts = "Mounts", consoleSize = "ConsoleSize"
+        case annotations = "Annotations", capAdd = "CapAdd", capDrop = "CapDrop", cgroupnsMode = "CgroupnsMode"
+        case dns = "Dns", dnsOptions = "DnsOptions", dnsSearch = "DnsSearch", extraHosts = "ExtraHosts"
+        case groupAdd = "GroupAdd", ipcMode = "IpcMode", cgroup = "Cgroup", links = "Links", oomScoreAdj = "OomScoreAdj"
+        case pidMode = "PidMode", privileged = "Privileged", publishAllPorts = "PublishAllPorts"
+        case readonlyRootfs = "ReadonlyRootfs", securityOpt = "SecurityOpt", storageOpt = "StorageOpt", tmpfs = "Tmpfs"
+        case utsMode = "UTSMode", usernsMode = "UsernsMode", shmSize = "ShmSize", sysctls = "Sysctls"
+        case runtime = "Runtime", isolation = "Isolation", maskedPaths = "MaskedPaths", readonlyPaths = "ReadonlyPaths"
     }
 }
 
@@ -93,33 +219,49 @@ public struct PortBinding: Codable, Sendable, Equatable {
         self.hostPort = hostPort
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case hostIP = "HostIp", hostPort = "HostPort"
     }
 }
 
-/// A restart policy.
+/// A restart policy (`RestartPolicy`).
 public struct RestartPolicy: Codable, Sendable, Equatable {
-    /// `no`, `always`, `unless-stopped` or `on-failure`.
-    public var name: String
+    /// What it does.
+    public var mode: RestartPolicyMode
     /// Retries for `on-failure`.
     public var maximumRetryCount: Int?
 
-    /// Creates a restart policy.
+    /// `no`, `always`, `unless-stopped` or `on-failure`.
+    @available(*, deprecated, renamed: "mode")
+    public var name: String {
+        get { mode.rawValue }
+        set { mode = RestartPolicyMode(rawValue: newValue) }
+    }
+
+    /// Creates a restart policy from its API name.
     public init(name: String, maximumRetryCount: Int? = nil) {
-        self.name = name
+        self.init(RestartPolicyMode(rawValue: name), maximumRetryCount: maximumRetryCount)
+    }
+
+    /// Creates a restart policy.
+    public init(_ mode: RestartPolicyMode, maximumRetryCount: Int? = nil) {
+        self.mode = mode
         self.maximumRetryCount = maximumRetryCount
     }
 
     /// Never restart.
-    public static let no = RestartPolicy(name: "no")
+    public static let no = RestartPolicy(RestartPolicyMode.no)
     /// Always restart.
-    public static let always = RestartPolicy(name: "always")
+    public static let always = RestartPolicy(RestartPolicyMode.always)
     /// Restart unless stopped by hand.
-    public static let unlessStopped = RestartPolicy(name: "unless-stopped")
+    public static let unlessStopped = RestartPolicy(RestartPolicyMode.unlessStopped)
+    /// Restart on a non-zero exit, at most `maximumRetryCount` times (0: no limit).
+    public static func onFailure(maximumRetryCount: Int = 0) -> RestartPolicy {
+        RestartPolicy(.onFailure, maximumRetryCount: maximumRetryCount)
+    }
 
-    enum CodingKeys: String, CodingKey {
-        case name = "Name", maximumRetryCount = "MaximumRetryCount"
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case mode = "Name", maximumRetryCount = "MaximumRetryCount"
     }
 }
 
@@ -139,83 +281,121 @@ public struct Ulimit: Codable, Sendable, Equatable {
         self.hard = hard
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", soft = "Soft", hard = "Hard"
     }
 }
 
-/// A typed mount (`--mount`).
-public struct Mount: Codable, Sendable, Equatable {
-    /// `bind`, `volume` or `tmpfs`.
+/// The log driver of a container and its options.
+public struct LogConfig: Codable, Sendable, Equatable {
+    /// The driver: `json-file`, `local`, `syslog`, `journald`, `none`, ...
     public var type: String
-    /// The host path (bind) or volume name (volume).
-    public var source: String?
-    /// The path in the container.
-    public var target: String
-    /// Read-only.
-    public var readOnly: Bool?
-    /// Options for volume mounts.
-    public var volumeOptions: VolumeOptions?
-    /// Options for tmpfs mounts.
-    public var tmpfsOptions: TmpfsOptions?
+    /// Driver options, e.g. `max-size`.
+    public var config: [String: String]?
 
-    /// A bind mount of a host path.
-    public static func bind(_ source: String, at target: String, readOnly: Bool = false) -> Mount {
-        Mount(type: "bind", source: source, target: target, readOnly: readOnly)
-    }
-
-    /// A named volume.
-    public static func volume(_ name: String, at target: String, readOnly: Bool = false, labels: [String: String]? = nil) -> Mount {
-        var mount = Mount(type: "volume", source: name, target: target, readOnly: readOnly)
-        if let labels { mount.volumeOptions = VolumeOptions(labels: labels) }
-        return mount
-    }
-
-    /// A tmpfs of at most `sizeBytes`.
-    public static func tmpfs(at target: String, sizeBytes: Int64? = nil) -> Mount {
-        var mount = Mount(type: "tmpfs", source: nil, target: target)
-        if let sizeBytes { mount.tmpfsOptions = TmpfsOptions(sizeBytes: sizeBytes) }
-        return mount
-    }
-
-    /// Creates a mount.
-    public init(type: String, source: String?, target: String, readOnly: Bool? = nil) {
+    /// Creates a log configuration.
+    public init(type: String, config: [String: String]? = nil) {
         self.type = type
-        self.source = source
-        self.target = target
-        self.readOnly = readOnly
+        self.config = config
     }
 
-    /// Volume mount options.
-    public struct VolumeOptions: Codable, Sendable, Equatable {
-        /// Labels for a volume created by the mount.
-        public var labels: [String: String]?
-        /// Don't copy the image's content into a new volume.
-        public var noCopy: Bool?
-        /// Creates volume options.
-        public init(labels: [String: String]? = nil, noCopy: Bool? = nil) {
-            self.labels = labels
-            self.noCopy = noCopy
-        }
-        enum CodingKeys: String, CodingKey { case labels = "Labels", noCopy = "NoCopy" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case type = "Type", config = "Config" }
+}
+
+/// A block IO weight for one device.
+public struct WeightDevice: Codable, Sendable, Equatable {
+    /// The device path.
+    public var path: String
+    /// The weight, 10 to 1000.
+    public var weight: Int
+
+    /// Creates a device weight.
+    public init(path: String, weight: Int) {
+        self.path = path
+        self.weight = weight
     }
 
-    /// tmpfs mount options.
-    public struct TmpfsOptions: Codable, Sendable, Equatable {
-        /// The size limit in bytes.
-        public var sizeBytes: Int64?
-        /// The file mode.
-        public var mode: Int?
-        /// Creates tmpfs options.
-        public init(sizeBytes: Int64? = nil, mode: Int? = nil) {
-            self.sizeBytes = sizeBytes
-            self.mode = mode
-        }
-        enum CodingKeys: String, CodingKey { case sizeBytes = "SizeBytes", mode = "Mode" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case path = "Path", weight = "Weight" }
+}
+
+/// A rate limit for one device (`ThrottleDevice`).
+public struct ThrottleDevice: Codable, Sendable, Equatable {
+    /// The device path.
+    public var path: String
+    /// Bytes or operations per second.
+    public var rate: Int64
+
+    /// Creates a device limit.
+    public init(path: String, rate: Int64) {
+        self.path = path
+        self.rate = rate
     }
 
-    enum CodingKeys: String, CodingKey {
-        case type = "Type", source = "Source", target = "Target", readOnly = "ReadOnly"
-        case volumeOptions = "VolumeOptions", tmpfsOptions = "TmpfsOptions"
+    enum CodingKeys: String, CodingKey, CaseIterable { case path = "Path", rate = "Rate" }
+}
+
+/// A host device made available in the container (`DeviceMapping`).
+public struct DeviceMapping: Codable, Sendable, Equatable {
+    /// The host's device path.
+    public var pathOnHost: String
+    /// The path in the container.
+    public var pathInContainer: String
+    /// cgroup permissions, e.g. `rwm`.
+    public var cgroupPermissions: String?
+
+    /// Creates a device mapping.
+    public init(pathOnHost: String, pathInContainer: String, cgroupPermissions: String? = "rwm") {
+        self.pathOnHost = pathOnHost
+        self.pathInContainer = pathInContainer
+        self.cgroupPermissions = cgroupPermissions
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case pathOnHost = "PathOnHost", pathInContainer = "PathInContainer", cgroupPermissions = "CgroupPermissions"
+    }
+}
+
+/// A request for devices from a device driver, e.g. GPUs (`DeviceRequest`, `--gpus`).
+public struct DeviceRequest: Codable, Sendable, Equatable {
+    /// The driver, e.g. `nvidia`; empty picks by capability.
+    public var driver: String?
+    /// How many devices; -1 all.
+    public var count: Int?
+    /// Device IDs, exclusive with `count`.
+    public var deviceIDs: [String]?
+    /// Alternative sets of capabilities, e.g. `[["gpu"]]`.
+    public var capabilities: [[String]]?
+    /// Driver options.
+    public var options: [String: String]?
+
+    /// Creates a device request.
+    public init(driver: String? = nil, count: Int? = nil, deviceIDs: [String]? = nil,
+                capabilities: [[String]]? = nil, options: [String: String]? = nil) {
+        self.driver = driver
+        self.count = count
+        self.deviceIDs = deviceIDs
+        self.capabilities = capabilities
+        self.options = options
+    }
+
+    /// `--gpus all` (or `count` of them).
+    public static func gpus(count: Int = -1) -> DeviceRequest {
+        DeviceRequest(count: count, capabilities: [["gpu"]])
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case driver = "Driver", count = "Count", deviceIDs = "DeviceIDs", capabilities = "Capabilities"
+        case options = "Options"
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// `HostConfig.PortBindings` as daemons send it: a port exposed without a binding has a `null`
+    /// list (the spec's `PortMap` is nullable per port). It decodes as an empty list, which means the
+    /// same when sent back (no binding), so the key is kept and nothing else changes.
+    /// (The synthesized `HostConfig.init(from:)` picks this overload for that property.)
+    func decodeIfPresent(_ type: [String: [PortBinding]].Type, forKey key: Key) throws -> [String: [PortBinding]]? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try decode([String: [PortBinding]?].self, forKey: key).mapValues { $0 ?? [] }
     }
 }

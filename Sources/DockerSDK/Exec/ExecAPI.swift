@@ -144,24 +144,6 @@ struct ExecStart: Encodable {
     enum CodingKeys: String, CodingKey { case detach = "Detach", tty = "Tty" }
 }
 
-/// An exec's state (`GET /exec/{id}/json`).
-public struct ExecInspect: Codable, Sendable, Equatable {
-    /// The exec's ID.
-    public var id: String
-    /// Whether it still runs.
-    public var running: Bool
-    /// The exit code, once it ended.
-    public var exitCode: Int?
-    /// The container it runs in.
-    public var containerID: String?
-    /// The process's PID on the host.
-    public var pid: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case id = "ID", running = "Running", exitCode = "ExitCode", containerID = "ContainerID", pid = "Pid"
-    }
-}
-
 /// What a finished command produced.
 public struct ExecResult: Sendable, Equatable {
     /// Everything written to stdout.

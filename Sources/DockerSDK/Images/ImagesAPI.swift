@@ -112,31 +112,6 @@ public enum ImageReference {
     }
 }
 
-/// An image in detail (`GET /images/{name}/json`).
-public struct ImageInspect: Codable, Sendable, Equatable {
-    /// The image ID.
-    public var id: String
-    /// `repo:tag` references.
-    public var repoTags: [String]?
-    /// Creation time, RFC 3339.
-    public var created: String?
-    /// Size in bytes.
-    public var size: Int64?
-    /// `amd64`, `arm64`...
-    public var architecture: String?
-    /// `linux`...
-    public var os: String?
-    /// The default configuration of containers made from it.
-    public var config: ContainerConfig?
-    /// The import or commit message.
-    public var comment: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id = "Id", repoTags = "RepoTags", created = "Created", size = "Size", architecture = "Architecture"
-        case os = "Os", config = "Config", comment = "Comment"
-    }
-}
-
 /// One line of `DELETE /images/{name}`.
 public struct ImageDeleteItem: Codable, Sendable, Equatable {
     /// A reference removed.

@@ -65,7 +65,7 @@ public struct EndpointSettings: Codable, Sendable, Equatable {
     /// The static IPv6 address asked for, if any.
     public var staticIPv6Address: String? { ipamConfig?.ipv6Address }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case ipamConfig = "IPAMConfig", links = "Links", aliases = "Aliases", networkID = "NetworkID"
         case endpointID = "EndpointID", gateway = "Gateway", ipAddress = "IPAddress", ipPrefixLen = "IPPrefixLen"
         case ipv6Gateway = "IPv6Gateway", globalIPv6Address = "GlobalIPv6Address"
@@ -93,7 +93,7 @@ public struct EndpointIPAMConfig: Codable, Sendable, Equatable {
         self.linkLocalIPs = linkLocalIPs
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case ipv4Address = "IPv4Address", ipv6Address = "IPv6Address", linkLocalIPs = "LinkLocalIPs"
     }
 }

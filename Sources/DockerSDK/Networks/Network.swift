@@ -49,12 +49,14 @@ public struct Network: Codable, Sendable, Equatable {
         return containers.first { $0.key.hasPrefix(idOrPrefix) || $0.value.name == idOrPrefix }?.value
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", id = "Id", created = "Created", scope = "Scope", driver = "Driver"
         case enableIPv4 = "EnableIPv4", enableIPv6 = "EnableIPv6", ipam = "IPAM", `internal` = "Internal"
         case attachable = "Attachable", ingress = "Ingress", configFrom = "ConfigFrom", configOnly = "ConfigOnly"
         case containers = "Containers", options = "Options", labels = "Labels", peers = "Peers", status = "Status"
     }
+
+    static let specLeftOut = ["Services": "Swarm services' tasks on an overlay network (verbose inspect), out of scope"]
 }
 
 /// A network's address management: which IPAM driver, which subnets.
@@ -73,7 +75,7 @@ public struct IPAM: Codable, Sendable, Equatable {
         self.options = options
     }
 
-    enum CodingKeys: String, CodingKey { case driver = "Driver", config = "Config", options = "Options" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case driver = "Driver", config = "Config", options = "Options" }
 }
 
 /// One subnet of a network.
@@ -96,7 +98,7 @@ public struct IPAMConfig: Codable, Sendable, Equatable {
         self.auxiliaryAddresses = auxiliaryAddresses
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case subnet = "Subnet", ipRange = "IPRange", gateway = "Gateway", auxiliaryAddresses = "AuxiliaryAddresses"
     }
 }
@@ -120,7 +122,7 @@ public struct NetworkContainer: Codable, Sendable, Equatable {
         return String(ipv4Address.split(separator: "/", maxSplits: 1)[0])
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", endpointID = "EndpointID", macAddress = "MacAddress", ipv4Address = "IPv4Address"
         case ipv6Address = "IPv6Address"
     }
@@ -136,7 +138,7 @@ public struct ConfigReference: Codable, Sendable, Equatable {
         self.network = network
     }
 
-    enum CodingKeys: String, CodingKey { case network = "Network" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case network = "Network" }
 }
 
 /// A swarm node a network spans.
@@ -145,20 +147,20 @@ public struct PeerInfo: Codable, Sendable, Equatable {
     public var name: String?
     /// The node's IP address.
     public var ip: String?
-    enum CodingKeys: String, CodingKey { case name = "Name", ip = "IP" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", ip = "IP" }
 }
 
 /// A network's address usage (API 1.52+).
 public struct NetworkStatus: Codable, Sendable, Equatable {
     /// IPAM usage.
     public var ipam: IPAMStatus?
-    enum CodingKeys: String, CodingKey { case ipam = "IPAM" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case ipam = "IPAM" }
 
     /// Usage per subnet.
     public struct IPAMStatus: Codable, Sendable, Equatable {
         /// Usage by subnet (CIDR).
         public var subnets: [String: SubnetStatus]?
-        enum CodingKeys: String, CodingKey { case subnets = "Subnets" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case subnets = "Subnets" }
     }
 
     /// How many addresses of a subnet are used and free.
@@ -167,6 +169,6 @@ public struct NetworkStatus: Codable, Sendable, Equatable {
         public var ipsInUse: UInt64?
         /// Addresses still available for dynamic allocation.
         public var dynamicIPsAvailable: UInt64?
-        enum CodingKeys: String, CodingKey { case ipsInUse = "IPsInUse", dynamicIPsAvailable = "DynamicIPsAvailable" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case ipsInUse = "IPsInUse", dynamicIPsAvailable = "DynamicIPsAvailable" }
     }
 }

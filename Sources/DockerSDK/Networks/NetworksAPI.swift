@@ -44,6 +44,7 @@ public struct NetworksAPI: Sendable {
     @discardableResult
     public func create(_ config: NetworkCreate) async throws -> NetworkCreateResponse {
         try NetworkValidation.validate(config)
+        try await client.checkVersion(of: config)
         var body = config
         if try await client.apiVersion() >= APIVersion(1, 44) { body.checkDuplicate = nil }
         return try await client.decode(NetworkCreateResponse.self, "POST", "/networks/create", body: try .json(body))
@@ -59,6 +60,7 @@ public struct NetworksAPI: Sendable {
         try Self.checkID(network)
         try Self.checkContainer(container)
         if let config { try NetworkValidation.validate(endpoint: config) }
+        if let config { try await client.checkVersion(of: config) }
         _ = try await client.send("POST", "/networks/\(Self.escape(network))/connect",
                                   body: try .json(ConnectRequest(container: container, endpointConfig: config)))
     }

@@ -30,8 +30,12 @@ public struct SystemAPI: Sendable {
     }
 
     /// Space used by images, containers, volumes and the build cache (`GET /system/df`).
+    ///
+    /// From API 1.52 the daemon lists the objects only with `verbose=1`, which is then sent, so
+    /// `images`, `containers` and `volumes` are filled on every version.
     public func diskUsage() async throws -> DiskUsage {
-        try await client.decode(DiskUsage.self, "GET", "/system/df")
+        let query = try await client.apiVersion() >= APIVersion(1, 52) ? [QueryItem("verbose", "1")] : []
+        return try await client.decode(DiskUsage.self, "GET", "/system/df", query: query)
     }
 
     /// The daemon's events as they happen (`GET /events`); without `until` the stream is endless.

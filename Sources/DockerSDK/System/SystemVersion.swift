@@ -29,7 +29,7 @@ public struct SystemVersion: Codable, Sendable, Equatable {
     public struct Platform: Codable, Sendable, Equatable {
         /// The platform's name.
         public var name: String
-        enum CodingKeys: String, CodingKey { case name = "Name" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name" }
     }
 
     /// One component and its version.
@@ -38,12 +38,14 @@ public struct SystemVersion: Codable, Sendable, Equatable {
         public var name: String
         /// The component's version.
         public var version: String
-        enum CodingKeys: String, CodingKey {
-            case name = "Name", version = "Version"
+        /// Component-specific details, e.g. `GitCommit`, `ApiVersion`.
+        public var details: [String: String]?
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name = "Name", version = "Version", details = "Details"
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case version = "Version", apiVersion = "ApiVersion", minAPIVersion = "MinAPIVersion", gitCommit = "GitCommit"
         case goVersion = "GoVersion", os = "Os", arch = "Arch", kernelVersion = "KernelVersion"
         case buildTime = "BuildTime", experimental = "Experimental", platform = "Platform", components = "Components"

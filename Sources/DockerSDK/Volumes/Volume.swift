@@ -14,6 +14,8 @@ public struct Volume: Codable, Sendable, Equatable {
     public var scope: String?
     /// Driver options.
     public var options: [String: String]?
+    /// Driver-specific status.
+    public var status: [String: JSONValue]?
     /// Size and reference count (only from `/system/df`).
     public var usageData: UsageData?
 
@@ -23,11 +25,13 @@ public struct Volume: Codable, Sendable, Equatable {
         public var size: Int64
         /// Containers referring to it, -1 when not computed.
         public var refCount: Int64
-        enum CodingKeys: String, CodingKey { case size = "Size", refCount = "RefCount" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case size = "Size", refCount = "RefCount" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", driver = "Driver", mountpoint = "Mountpoint", createdAt = "CreatedAt", labels = "Labels"
-        case scope = "Scope", options = "Options", usageData = "UsageData"
+        case scope = "Scope", options = "Options", status = "Status", usageData = "UsageData"
     }
+
+    static let specLeftOut = ["ClusterVolume": "Swarm cluster volumes (CSI) belong to the Swarm API, out of scope"]
 }

@@ -26,7 +26,7 @@ struct PsCommand: AsyncParsableCommand {
                 let id = String(c.id.prefix(12))
                 print("\(id.padding(toLength: 15, withPad: " ", startingAt: 0))"
                     + "\(c.image.padding(toLength: 31, withPad: " ", startingAt: 0))"
-                    + "\((c.status ?? c.state).padding(toLength: 26, withPad: " ", startingAt: 0))\(c.name ?? "")")
+                    + "\((c.status ?? c.containerStatus.rawValue).padding(toLength: 26, withPad: " ", startingAt: 0))\(c.name ?? "")")
             }
         } catch {
             throw fail(error)
