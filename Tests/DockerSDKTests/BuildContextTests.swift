@@ -170,8 +170,9 @@ final class BuildContextTests: XCTestCase {
         let empty = ReplayTransport(fixture: Fixture(scenario: "nothing"))
         let old = try DockerClient(host: .unix(path: "/replay/none"), apiVersion: APIVersion(1, 41), transport: empty, environment: [:])
         let error = await dockerError { try await old.images.pruneBuildCache(maxUsedSpace: 1 << 30) }
-        guard case .unsupportedAPIVersion(_, let message)? = error else { return XCTFail("\(String(describing: error))") }
-        XCTAssertTrue(message.contains("max-used-space requires API version 1.48"), message)
+        guard case let .requiresAPIVersion(feature, minimum, _)? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertEqual(feature, "max-used-space")
+        XCTAssertEqual(minimum, APIVersion(1, 48))
         XCTAssertNoThrow(try empty.assertFinished(), "nothing was sent")
 
         let request = Fixture.Request(method: "POST", path: "/build/prune", apiVersion: "1.52",
@@ -199,8 +200,8 @@ final class BuildContextTests: XCTestCase {
         let save = await dockerError { try await old.images.save(["app:1"], platform: arm) }
         let load = await dockerError { try await old.images.load(.data(Data()), platforms: [arm]) }
         for (error, minimum) in [(push, "1.46"), (history, "1.48"), (save, "1.48"), (load, "1.48")] {
-            guard case .unsupportedAPIVersion(_, let message)? = error else { XCTFail("\(String(describing: error))"); continue }
-            XCTAssertTrue(message.contains("requires API version \(minimum)"), message)
+            guard case let .requiresAPIVersion(_, required, _)? = error else { XCTFail("\(String(describing: error))"); continue }
+            XCTAssertEqual(required.description, minimum)
         }
         XCTAssertNoThrow(try empty.assertFinished(), "nothing was sent")
 

@@ -78,19 +78,18 @@ public struct OCIPlatform: Codable, Sendable, Equatable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case architecture, os, osVersion = "os.version", osFeatures = "os.features", variant
     }
 }
 
 extension DockerClient {
-    /// Throws `.unsupportedAPIVersion` naming `minimum` when the negotiated version is older
+    /// Throws `.requiresAPIVersion` naming `minimum` when the negotiated version is older
     /// (moby's NewVersionError habit): an option the daemon would ignore is never dropped silently.
     func requireAPI(_ minimum: APIVersion, for option: String) async throws {
         let version = try await apiVersion()
         guard version >= minimum else {
-            throw DockerError.unsupportedAPIVersion(
-                requested: version, message: "\(option) requires API version \(minimum), but the daemon speaks \(version)")
+            throw DockerError.requiresAPIVersion(feature: option, minimum: minimum, negotiated: version)
         }
     }
 }

@@ -90,24 +90,6 @@ public struct OCIDescriptor: Codable, Sendable, Equatable {
     }
 }
 
-/// An OCI platform (`OCIPlatform`).
-public struct OCIPlatform: Codable, Sendable, Equatable {
-    /// The CPU architecture, e.g. `amd64`.
-    public var architecture: String?
-    /// The OS, e.g. `linux`.
-    public var os: String?
-    /// The OS version (Windows).
-    public var osVersion: String?
-    /// Required OS features.
-    public var osFeatures: [String]?
-    /// The CPU variant, e.g. `v8`.
-    public var variant: String?
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case architecture, os, osVersion = "os.version", osFeatures = "os.features", variant
-    }
-}
-
 /// One manifest of an image in the containerd image store (`ImageManifestSummary`, API 1.48+).
 public struct ImageManifestSummary: Codable, Sendable, Equatable {
     /// The manifest's digest.
