@@ -85,9 +85,10 @@ func reap(_ docker: DockerClient, recipe: String, instance: String) async -> Int
 
 let done = DispatchSemaphore(value: 0)
 let targets = tracked
-Task {
+let host = hostURL
+Task.detached {
     do {
-        let docker = try DockerClient(host: hostURL.map { try DockerHost(url: $0) })
+        let docker = try DockerClient(host: host.map { try DockerHost(url: $0) })
         for pass in 0..<2 {
             if pass > 0 { try? await Task.sleep(for: .seconds(1)) }
             for target in targets { _ = await reap(docker, recipe: target.recipe, instance: target.instance) }

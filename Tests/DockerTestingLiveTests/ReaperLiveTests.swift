@@ -28,7 +28,7 @@ final class ReaperLiveTests: XCTestCase {
         let reader = Task.detached { () -> [String: String] in
             var fields: [String: String] = [:]
             var text = ""
-            while let chunk = try? output.fileHandleForReading.read(upToCount: 4096), !chunk.isEmpty {
+            while case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
                 text += String(decoding: chunk, as: UTF8.self)
                 for line in text.split(separator: "\n") {
                     let parts = line.split(separator: " ", maxSplits: 1).map(String.init)

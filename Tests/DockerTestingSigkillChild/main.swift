@@ -14,7 +14,7 @@ func say(_ text: String) {
 }
 
 let done = DispatchSemaphore(value: 0)
-Task {
+Task.detached {
     do {
         let docker = try DockerClient()
         let session = TestSession.shared
