@@ -60,9 +60,31 @@ struct SwiftTestingLiveTests {
     }
 }
 
-/// Per-suite sharing: one Redis for every test of the suite, started by the first to ask.
+/// A suite trait that removes a shared container when the suite ends (passed or failed).
+struct StopsSharedContainer: SuiteTrait, TestScoping {
+    let shared: SharedContainer
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        do {
+            try await function()
+        } catch {
+            await shared.stop()
+            throw error
+        }
+        await shared.stop()
+    }
+}
+
+extension Trait where Self == StopsSharedContainer {
+    /// Removes `shared` when the suite ends.
+    static func stopping(_ shared: SharedContainer) -> Self { StopsSharedContainer(shared: shared) }
+}
+
+/// Per-suite sharing: one Redis for every test of the suite, started by the first to ask, removed
+/// when the suite ends (the `.stopping` trait).
 @Suite("Shared Redis", .tags(.live), .enabled(if: LiveDocker.enabled, "no Docker daemon; live tests skip outside CI"),
-       .serialized)
+       .serialized, .stopping(SharedRedisTests.redis))
 struct SharedRedisTests {
     static let redis = SharedContainer(RedisModule().definition)
 
