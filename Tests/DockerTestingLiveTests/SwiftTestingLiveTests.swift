@@ -60,6 +60,12 @@ struct SwiftTestingLiveTests {
     }
 }
 
+/// The containers shared by a suite (named outside the suite: its trait refers to them).
+enum SharedFixtures {
+    /// One Redis for `SharedRedisTests`.
+    static let redis = SharedContainer(RedisModule().definition)
+}
+
 /// A suite trait that removes a shared container when the suite ends (passed or failed).
 struct StopsSharedContainer: SuiteTrait, TestScoping {
     let shared: SharedContainer
@@ -84,9 +90,9 @@ extension Trait where Self == StopsSharedContainer {
 /// Per-suite sharing: one Redis for every test of the suite, started by the first to ask, removed
 /// when the suite ends (the `.stopping` trait).
 @Suite("Shared Redis", .tags(.live), .enabled(if: LiveDocker.enabled, "no Docker daemon; live tests skip outside CI"),
-       .serialized, .stopping(SharedRedisTests.redis))
+       .serialized, .stopping(SharedFixtures.redis))
 struct SharedRedisTests {
-    static let redis = SharedContainer(RedisModule().definition)
+    static var redis: SharedContainer { SharedFixtures.redis }
 
     @Test func writes() async throws {
         let endpoint = try await Self.redis.get().endpoint(6379)
