@@ -49,6 +49,7 @@ final class ReaperLiveTests: XCTestCase {
         let container = try XCTUnwrap(fields["CONTAINER"])
         let network = try XCTUnwrap(fields["NETWORK"])
         let volume = try XCTUnwrap(fields["VOLUME"])
+        let tracked = try XCTUnwrap(fields["TRACKED"])
         let running = try await docker.containers.inspect(container).state.running
         XCTAssertTrue(running, "the child's container runs before the kill")
 
@@ -68,6 +69,17 @@ final class ReaperLiveTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(250))
         }
         XCTAssertEqual(left, [], "10 s after SIGKILL, session \(session) still has these")
+        // The tracked deployment went in the same pass (or the second, a second later).
+        var trackedGone = false
+        while clock.now - killed < .seconds(10), !trackedGone {
+            do {
+                _ = try await docker.containers.inspect(tracked)
+                try await Task.sleep(for: .milliseconds(250))
+            } catch DockerError.notFound {
+                trackedGone = true
+            }
+        }
+        XCTAssertTrue(trackedGone, "the tracked container \(tracked) is still there 10 s after SIGKILL")
         for check in [{ _ = try await docker.containers.inspect(container) }, { _ = try await docker.networks.inspect(network) },
                       { _ = try await docker.volumes.inspect(volume) }] as [@Sendable () async throws -> Void] {
             do {

@@ -2,7 +2,8 @@
 // SIGKILLs it, and checks that everything it created is gone within 10 s.
 //
 // It creates, with DockerTesting, a network, a named volume and a container (on that network,
-// with a published port and the volume mounted), prints `SESSION <id>` and `READY`, then sleeps
+// with a published port and the volume mounted), and a container with labels of its own that it
+// registers with the reaper (as the Redis Cluster and MySQL modules do), prints `SESSION <id>` and `READY`, then sleeps
 // (bounded: it exits by itself after 120 s if nobody kills it).
 import DockerSDK
 import DockerTesting
@@ -27,7 +28,15 @@ Task.detached {
             request.hostConfig?.mounts = [.volume(volume, at: "/data")]
         }
         let container = try await definition.start(docker: docker)
-        say("SESSION \(session.id)\nCONTAINER \(container.id)\nNETWORK \(network.id)\nVOLUME \(volume)\nREADY")
+        // A "recipe deployment" the reaper is told about: its own labels, not the session's.
+        let tracked = session.uniqueName("dt-tracked")
+        try session.track(recipe: "dockertesting-tracked", instance: tracked, docker: docker)
+        let trackedID = try await docker.containers.create(
+            ContainerCreate(image: "dockersdk/busybox", cmd: ["sleep", "300"],
+                            labels: ["com.dockersdk.recipe": "dockertesting-tracked", "com.dockersdk.instance": tracked]),
+            name: tracked).id
+        try await docker.containers.start(trackedID)
+        say("SESSION \(session.id)\nCONTAINER \(container.id)\nNETWORK \(network.id)\nVOLUME \(volume)\nTRACKED \(trackedID)\nREADY")
     } catch {
         say("FAILED \(error)")
         exit(1)

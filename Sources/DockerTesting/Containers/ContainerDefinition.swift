@@ -157,3 +157,20 @@ public struct ContainerDefinition: Sendable {
         }
     }
 }
+
+extension ContainerDefinition: CustomStringConvertible, CustomReflectable {
+    /// Image, command, ports, networks and the names (never the values) of the environment.
+    public var description: String {
+        var parts = ["image \(image)"]
+        if let command { parts.append("command \(command.first ?? "")") }
+        if !env.isEmpty { parts.append("env " + env.keys.sorted().joined(separator: ",")) }
+        if !exposedPorts.isEmpty { parts.append("ports " + exposedPorts.map(String.init).joined(separator: ",")) }
+        if !networks.isEmpty { parts.append("networks " + networks.map(\.network).joined(separator: ",")) }
+        if let waitStrategy { parts.append("wait for \(waitStrategy)") }
+        return "ContainerDefinition(" + parts.joined(separator: "; ") + ")"
+    }
+
+    /// No children: dumps and debuggers show `description`, which leaves environment values out
+    /// (they often hold passwords).
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}

@@ -320,3 +320,8 @@ public struct ContainerExited: Error, Sendable, CustomStringConvertible {
             + (lastLogLines.isEmpty ? "  (none)" : lastLogLines.map { "  \($0)" }.joined(separator: "\n"))
     }
 }
+
+extension WaitStrategy: CustomReflectable {
+    /// No children: an exec strategy's environment (passwords) never shows in dumps.
+    public var customMirror: Mirror { Mirror(self, children: []) }
+}
