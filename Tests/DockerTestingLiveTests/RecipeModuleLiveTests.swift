@@ -96,6 +96,23 @@ final class RecipeModuleLiveTests: XCTestCase {
                 XCTAssertTrue(greeting.serverVersion.contains("MariaDB"), greeting.serverVersion)
             }
             XCTAssertEqual("\(deployment.rootPassword)", "<redacted>")
+
+            // A real client logs in through each endpoint: the mariadb client in a container that
+            // shares the host's network (so 127.0.0.1:PORT is the published port), password in MYSQL_PWD.
+            var client = ContainerDefinition(image: "dockersdk/mariadb:10.11", command: ["sleep", "120"])
+            client.entrypoint = []
+            client.customize = { $0.hostConfig?.networkMode = "host" }
+            try await withContainer(client, docker: docker) { client in
+                for (endpoint, serverID, readOnly) in [(endpoints.source, "101", "0"), (endpoints.replicas[0], "102", "1")] {
+                    let port = String(endpoint.split(separator: ":").last ?? "")
+                    let result = try await client.exec(["mariadb", "--protocol=tcp", "-h127.0.0.1", "-P\(port)", "-uroot", "-N", "-B",
+                                                        "-e", "SELECT @@server_id, @@read_only"],
+                                                       env: ["MYSQL_PWD": deployment.rootPassword.value])
+                    XCTAssertEqual(result.exitCode, 0, result.stderrText)
+                    XCTAssertEqual(result.stdoutText.split(whereSeparator: \.isWhitespace), [Substring(serverID), Substring(readOnly)],
+                                   "\(endpoint) is the \(serverID == "101" ? "source" : "replica")")
+                }
+            }
             let report = try await deployment.replication.verify()
             XCTAssertTrue(report.passed, "\(report)")
         }
