@@ -63,14 +63,21 @@ struct Reaper: Sendable {
         guard makePipe(&control), makePipe(&status) else {
             throw ReaperUnavailable(reason: "pipe failed: \(String(cString: strerror(errno)))")
         }
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        let environment = _NSGetEnviron().pointee
+        #else
         var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        let environment = environ
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, control[0], 0)
         posix_spawn_file_actions_adddup2(&actions, status[1], 1)
         let log = ProcessInfo.processInfo.environment["DOCKERTESTING_REAPER_LOG"] ?? "/dev/null"
         posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
@@ -84,7 +91,7 @@ struct Reaper: Sendable {
         let argv = args.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
         close(control[0])
         close(status[1])
         guard result == 0 else {
