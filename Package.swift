@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "DockerSDK", targets: ["DockerSDK"]),
         .library(name: "DockerRecipes", targets: ["DockerRecipes"]),
+        .library(name: "DockerTesting", targets: ["DockerTesting"]),
+        .executable(name: "dockertesting-reaper", targets: ["dockertesting-reaper"]),
         .executable(name: "dockersdk-demo", targets: ["dockersdk-demo"]),
     ],
     dependencies: [
@@ -43,8 +45,14 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),
+        .target(name: "DockerTesting", dependencies: ["DockerSDK", "DockerRecipes"]),
+        .executableTarget(name: "dockertesting-reaper", dependencies: ["DockerSDK"]),
+        .executableTarget(name: "DockerTestingSigkillChild", dependencies: ["DockerTesting", "DockerSDK"],
+                          path: "Tests/DockerTestingSigkillChild"),
         .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "DockerRecipesTests", dependencies: ["DockerRecipes", "DockerSDK"]),
         .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
+        .testTarget(name: "DockerTestingLiveTests",
+                    dependencies: ["DockerTesting", "DockerSDK", "DockerRecipes", "dockertesting-reaper", "DockerTestingSigkillChild"]),
     ]
 )

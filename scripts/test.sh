@@ -10,4 +10,5 @@ else
   bash scripts/setup.sh || echo "[test] set-up failed: live tests will skip" >&2
 fi
 swift build --build-tests
-swift test --skip-build --disable-swift-testing "$@"
+# XCTest and Swift Testing (DockerTestingLiveTests has both); swift test prints each one's closing lines.
+swift test --skip-build "$@"

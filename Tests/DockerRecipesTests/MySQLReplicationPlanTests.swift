@@ -58,3 +58,20 @@ final class MySQLReplicationPlanTests: XCTestCase {
         XCTAssertNil(ServerProbe.parse("sh: mysqld: not found\nclient=mysql\n"))
     }
 }
+
+/// `publishesRandomPorts`: every server's 3306 on 127.0.0.1 at a port the daemon picks.
+final class MySQLReplicationPublishingTests: XCTestCase {
+    func testRandomPortsPublishOnLoopbackWithoutAFixedPort() throws {
+        let options = MySQLReplicationOptions(replicas: 2, sourcePort: nil, namePrefix: "my", publishesRandomPorts: true)
+        let plan = try MySQLReplicationPlan(options: options, image: "dockersdk/mariadb:10.11")
+        for server in plan.servers {
+            let spec = plan.containerSpec(server, labels: [:])
+            XCTAssertEqual(spec.hostConfig?.portBindings?["3306/tcp"], [PortBinding(hostIP: "127.0.0.1", hostPort: "")], server.name)
+        }
+    }
+
+    func testNoPortsWithoutEither() throws {
+        let plan = try MySQLReplicationPlan(options: MySQLReplicationOptions(sourcePort: nil, namePrefix: "my"), image: "x")
+        XCTAssertNil(plan.containerSpec(plan.source, labels: [:]).hostConfig?.portBindings)
+    }
+}

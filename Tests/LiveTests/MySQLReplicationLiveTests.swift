@@ -46,13 +46,20 @@ final class MySQLReplicationLiveTests: XCTestCase {
         }
     }
 
-    private func options(_ mode: ReplicationMode, replicas: Int) -> MySQLReplicationOptions {
+    private func options(_ mode: ReplicationMode, replicas: Int, publish: Bool = false) -> MySQLReplicationOptions {
         MySQLReplicationOptions(replicas: replicas, mode: mode, sourcePort: nil,
-                                namePrefix: "lt-mysql-\(UInt16.random(in: 0...UInt16.max))")
+                                namePrefix: "lt-mysql-\(UInt16.random(in: 0...UInt16.max))", publishesRandomPorts: publish)
     }
 
     func testBinlogOneReplicaReplicatesAndRefusesReplicaWrites() async throws {
         try await deploy(options(.binlogPosition, replicas: 1)) { replication in
+            // No port published: no endpoints, and asking for them says why.
+            do {
+                _ = try await replication.endpoints()
+                XCTFail("endpoints() of a deployment that publishes nothing")
+            } catch DockerError.invalidArgument(let message) {
+                XCTAssertTrue(message.contains("publishes no ports"), message)
+            }
             guard case .created(let flavor, _) = try await replication.up() else { return XCTFail("expected a new deployment") }
             XCTAssertTrue(flavor.contains("MariaDB 10.11"), flavor)
             let again = try await replication.up()
@@ -73,10 +80,17 @@ final class MySQLReplicationLiveTests: XCTestCase {
     }
 
     func testGTIDTwoReplicas() async throws {
-        try await deploy(options(.gtid, replicas: 2)) { replication in
+        try await deploy(options(.gtid, replicas: 2, publish: true)) { replication in
             try await replication.up()
             let status = try await replication.status()
             XCTAssertEqual(status.replicas.count, 2)
+            // Published at ports the daemon picked: one per server, on loopback, as endpoints() says.
+            let endpoints = try XCTUnwrap(status.endpoints)
+            let fromDaemon = try await replication.endpoints()
+            XCTAssertEqual(endpoints, fromDaemon)
+            XCTAssertEqual(endpoints.replicas.count, 2)
+            XCTAssertEqual(Set([endpoints.source] + endpoints.replicas).count, 3)
+            XCTAssertTrue(([endpoints.source] + endpoints.replicas).allSatisfy { $0.hasPrefix("127.0.0.1:") }, "\(endpoints)")
             for replica in status.replicas {
                 XCTAssertEqual(replica.status?.isReplicating, true, replica.container)
                 XCTAssertNotNil(replica.status?.gtid, "MariaDB reports Gtid_IO_Pos in GTID mode")

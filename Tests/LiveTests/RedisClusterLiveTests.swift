@@ -37,6 +37,28 @@ final class RedisClusterLiveTests: XCTestCase {
         }
     }
 
+    func testBridgeModePublishedOnLoopbackLifecycle() async throws {
+        let docker = try await Live.client()
+        let subnet = try await Self.freePrivateSubnet(docker)
+        // 6 nodes and the 4 spare ports the namespace holder publishes for scale-out.
+        let basePort = try Self.freeLoopbackPortBlock(count: 6 + RedisClusterPlan.spareNodes)
+        let prefix = "lt-redis-lo-\(UInt32.random(in: 0...UInt32.max))"
+        let options = RedisClusterOptions(masters: 3, replicasPerMaster: 1, image: "dockersdk/redis:7",
+                                          mode: .bridge(network: nil, subnet: subnet), namePrefix: prefix, loopbackBasePort: basePort)
+        try await lifecycle(docker, options: options) { cluster in
+            let endpoints = try await cluster.endpoints()
+            XCTAssertEqual(endpoints, (0..<6).map { "127.0.0.1:\(basePort + $0)" })
+            let status = try await cluster.status()
+            XCTAssertEqual(status.endpoints, endpoints)
+            XCTAssertEqual(status.nodes.compactMap(\.cluster?.address), endpoints, "every node announces its loopback endpoint")
+            // Published by the daemon on loopback only (docker-proxy listens there for each port).
+            let ports = Set((0..<(6 + RedisClusterPlan.spareNodes)).map { basePort + $0 })
+            let listeners = Self.tcpListeners().filter { ports.contains($0.port) }
+            XCTAssertEqual(Set(listeners.map(\.port)), ports, "every published port listens on the host")
+            XCTAssertEqual(listeners.filter { !$0.loopback }.map { "\($0.address):\($0.port)" }, [], "a port is published beyond 127.0.0.1")
+        }
+    }
+
     // MARK: - The lifecycle
 
     func lifecycle(_ docker: DockerClient, options: RedisClusterOptions,
@@ -131,7 +153,7 @@ final class RedisClusterLiveTests: XCTestCase {
             try Self.assertTopology(final, masters: 3, replicasPerMaster: 1, plan: cluster.plan)
 
             let removed = try await timed("down") { try await cluster.down(progress: progress) }
-            XCTAssertEqual(removed.containers, (1...6).map { "\(prefix)-\($0)" })
+            XCTAssertEqual(removed.containers, ((1...6).map { "\(prefix)-\($0)" } + [cluster.plan.namespaceHolderName].compactMap { $0 }).sorted())
             XCTAssertEqual(removed.networks, cluster.plan.networkName.map { [$0] } ?? [])
             XCTAssertEqual(removed.volumes.sorted(), (1...6).map { "\(prefix)-\($0)-data" })
         } catch {

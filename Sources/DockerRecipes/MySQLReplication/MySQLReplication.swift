@@ -101,6 +101,28 @@ public struct MySQLReplication: Sendable {
         try await resources.remove(progress: progress)
     }
 
+    /// Where a client on the host reaches the servers: `127.0.0.1:PORT` of the source and of each
+    /// replica, read from the daemon (fixed `sourcePort`s or `publishesRandomPorts`).
+    ///
+    /// Throws `invalidArgument` when the deployment publishes no ports, `notFound` when it is not up.
+    public func endpoints() async throws -> MySQLReplicationEndpoints {
+        guard plan.options.sourcePort != nil || plan.options.publishesRandomPorts else {
+            throw DockerError.invalidArgument("\(plan.options.namePrefix) publishes no ports: set sourcePort or publishesRandomPorts")
+        }
+        func endpoint(_ server: MySQLServerPlan) async throws -> String {
+            let inspect = try await docker.containers.inspect(server.name)
+            let bindings = (inspect.networkSettings?.ports?["3306/tcp"] ?? nil) ?? []
+            guard let binding = bindings.first(where: { $0.hostIP == "127.0.0.1" }) ?? bindings.first,
+                  let port = binding.hostPort.flatMap(Int.init) else {
+                throw DockerError.malformedResponse("\(server.name) has no published port for 3306/tcp")
+            }
+            return "127.0.0.1:\(port)"
+        }
+        var replicas: [String] = []
+        for replica in plan.replicas { replicas.append(try await endpoint(replica)) }
+        return MySQLReplicationEndpoints(source: try await endpoint(plan.source), replicas: replicas)
+    }
+
     /// Creates one server and uploads its my.cnf into /etc/mysql/conf.d before it starts.
     func createServer(_ server: MySQLServerPlan, flavor: MySQLFlavor) async throws {
         if let base = plan.options.hostDirectory {
@@ -140,6 +162,20 @@ public struct MySQLReplication: Sendable {
             throw DockerError.invalidArgument("\(plan.source.name) has no MYSQL_ROOT_PASSWORD")
         }
         return Secret(String(entry.dropFirst("MYSQL_ROOT_PASSWORD=".count)))
+    }
+}
+
+/// Where a client on the host reaches a replication deployment.
+public struct MySQLReplicationEndpoints: Sendable, Codable, Equatable {
+    /// `127.0.0.1:PORT` of the source (writes).
+    public var source: String
+    /// `127.0.0.1:PORT` of each replica (reads), in order.
+    public var replicas: [String]
+
+    /// Endpoints.
+    public init(source: String, replicas: [String]) {
+        self.source = source
+        self.replicas = replicas
     }
 }
 

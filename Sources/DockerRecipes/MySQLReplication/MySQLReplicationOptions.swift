@@ -27,12 +27,16 @@ public struct MySQLReplicationOptions: Sendable {
     public var serverOverrides: [ServerOption]
     /// For drills: make the replicas connect with a wrong password (the IO thread must fail, clearly).
     public var useWrongReplicaPassword: Bool
+    /// With `sourcePort` nil: publish every server's 3306 on 127.0.0.1 at a port the daemon picks
+    /// (no clash between parallel deployments); `MySQLReplication.endpoints()` says which.
+    public var publishesRandomPorts: Bool
 
     /// Creates options; the defaults are one replica, binlog positions, ports 3307 and up.
     public init(image: String? = nil, replicas: Int = 1, rootPassword: Secret? = nil, replicationUser: String = "slave",
                 replicationPassword: Secret? = nil, mode: ReplicationMode = .binlogPosition, sourcePort: Int? = 3307,
                 namePrefix: String = "mysql", subnet: String? = nil, hostDirectory: String? = nil,
-                serverOverrides: [ServerOption] = [], useWrongReplicaPassword: Bool = false) {
+                serverOverrides: [ServerOption] = [], useWrongReplicaPassword: Bool = false,
+                publishesRandomPorts: Bool = false) {
         self.image = image
         self.replicas = replicas
         self.rootPassword = rootPassword
@@ -45,6 +49,7 @@ public struct MySQLReplicationOptions: Sendable {
         self.hostDirectory = hostDirectory
         self.serverOverrides = serverOverrides
         self.useWrongReplicaPassword = useWrongReplicaPassword
+        self.publishesRandomPorts = publishesRandomPorts
     }
 }
 
@@ -124,7 +129,11 @@ public struct MySQLReplicationPlan: Sendable {
         var config = ContainerConfig(image: image, env: ["MYSQL_ROOT_PASSWORD=\(rootPassword.value)"], labels: labels)
         config.exposedPorts = ["3306/tcp"]
         var host = HostConfig(networkMode: networkName)
-        if let port = server.hostPort { host.publish(3306, on: port, hostIP: "127.0.0.1") }
+        if let port = server.hostPort {
+            host.publish(3306, on: port, hostIP: "127.0.0.1")
+        } else if options.publishesRandomPorts {
+            host.publish(3306, hostIP: "127.0.0.1")
+        }
         if let base = options.hostDirectory {
             let dir = (base as NSString).appendingPathComponent(server.name)
             host.binds = ["\(dir)/data:/var/lib/mysql", "\(dir)/log:/var/log/mysql", "\(dir)/conf:/etc/mysql/conf.d"]

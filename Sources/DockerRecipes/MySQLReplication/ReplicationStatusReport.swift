@@ -21,6 +21,8 @@ public struct MySQLReplicationStatus: Sendable, Codable, Equatable {
     public var sourceGTID: String?
     /// Every replica.
     public var replicas: [Replica]
+    /// Where a client on the host reaches the servers, when the deployment publishes ports.
+    public var endpoints: MySQLReplicationEndpoints? = nil
 }
 
 /// The parts of a replica's status that tell whether it works (Codable, for `--json`).
@@ -67,6 +69,7 @@ extension MySQLReplication {
         var result = MySQLReplicationStatus(source: plan.source.name, sourceLogFile: binlog?.file, sourcePosition: binlog?.position,
                                             sourceGTID: gtid.flatMap { SQLResultTable.parse($0).rows.first?.first ?? nil },
                                             replicas: [])
+        if plan.options.sourcePort != nil || plan.options.publishesRandomPorts { result.endpoints = try? await endpoints() }
         for replica in replicas {
             let status = try? ReplicaStatus.parse(try await replica.query(ReplicationSQL.replicaStatus(flavor: flavor).sql))
             result.replicas.append(.init(container: replica.container, status: status.flatMap { $0 }.map(ReplicaStatusSummary.init)))

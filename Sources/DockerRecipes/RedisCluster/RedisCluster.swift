@@ -53,6 +53,7 @@ public struct RedisCluster: Sendable {
         if let network = plan.networkName, case .bridge(_, let subnet) = plan.options.mode {
             try await ensureNetwork(network, subnet: subnet, progress: progress)
         }
+        try await ensureNamespaceHolder(existing: existing, progress: progress)
         progress.step("starting \(plan.nodes.count) nodes (\(plan.image))")
         try await startNodes(plan.nodes, existing: existing)
         try await waitUntilAnswering(plan.nodes, progress: progress)
@@ -88,6 +89,27 @@ public struct RedisCluster: Sendable {
         progress.step("creating network \(name) \(subnet)")
         _ = try await docker.networks.create(NetworkCreate(name: name, driver: "bridge",
                                                            subnets: [IPAMConfig(subnet: subnet)], labels: resources.labels))
+    }
+
+    /// With `loopbackBasePort`: creates (or starts) the container whose network namespace the nodes
+    /// share and which publishes their ports on 127.0.0.1.
+    func ensureNamespaceHolder(existing: [ContainerSummary], progress: RecipeProgress) async throws {
+        guard let holder = plan.namespaceHolderName, let spec = try plan.namespaceHolderSpec(labels: resources.labels) else { return }
+        if let container = existing.first(where: { $0.name == holder }) {
+            if container.state != "running" { try await docker.containers.start(container.id) }
+            return
+        }
+        let first = plan.options.loopbackBasePort ?? 0
+        progress.step("publishing ports \(first)-\(first + plan.nodes.count + RedisClusterPlan.spareNodes - 1) on 127.0.0.1 (\(holder))")
+        let id = try await docker.containers.create(spec, name: holder).id
+        try await docker.containers.start(id)
+    }
+
+    /// The addresses a client on the host uses to reach the cluster (see `RedisClusterPlan.endpoints`),
+    /// for the nodes that exist now; empty when the nodes are only reachable on their bridge network.
+    public func endpoints() async throws -> [String] {
+        guard !plan.endpoints.isEmpty else { return [] }
+        return try await currentNodes().filter { $0.container.state == "running" }.map(\.plan.address)
     }
 
     /// Creates (in parallel) the nodes that do not exist and starts the stopped ones.

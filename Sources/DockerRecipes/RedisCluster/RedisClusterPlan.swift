@@ -25,11 +25,21 @@ public struct RedisClusterOptions: Sendable, Codable, Equatable {
     public var appendOnly: Bool
     /// Container names start with it; it also names the deployment (`com.dockersdk.instance`).
     public var namePrefix: String
+    /// Bridge mode only: publish node i on `127.0.0.1:(loopbackBasePort + i)` and announce those
+    /// addresses, so code on the host (a cluster client) can follow every redirect; nil publishes nothing.
+    ///
+    /// Why the nodes then share one network namespace: an announced address is used by three parties,
+    /// the other nodes (cluster bus, replication), `redis-cli -c` inside a node, and clients on the
+    /// host. `127.0.0.1:P` means the same node to all three only when the nodes share a loopback (one
+    /// namespace, held by a small `<prefix>-netns` container on the bridge network) and the host port
+    /// equals the port the node listens on. Ports are published for the initial nodes plus
+    /// `RedisClusterPlan.spareNodes` more (scale-out); bus ports stay inside the namespace.
+    public var loopbackBasePort: Int?
 
     /// Creates options; the defaults are the seeds' 3 masters x 1 replica on a private bridge network.
     public init(masters: Int = 3, replicasPerMaster: Int = 1, image: String? = nil,
                 mode: Mode = .bridge(network: nil, subnet: "10.213.38.0/24"), nodeTimeoutMs: Int = 5000,
-                appendOnly: Bool = true, namePrefix: String = "redis") {
+                appendOnly: Bool = true, namePrefix: String = "redis", loopbackBasePort: Int? = nil) {
         self.masters = masters
         self.replicasPerMaster = replicasPerMaster
         self.image = image
@@ -37,6 +47,7 @@ public struct RedisClusterOptions: Sendable, Codable, Equatable {
         self.nodeTimeoutMs = nodeTimeoutMs
         self.appendOnly = appendOnly
         self.namePrefix = namePrefix
+        self.loopbackBasePort = loopbackBasePort
     }
 }
 
@@ -71,6 +82,8 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
     public static let defaultImage = "redis:7"
     /// The dev image built from Debian packages.
     public static let devImage = "dockersdk/redis:7"
+    /// With `loopbackBasePort`: nodes beyond the initial ones that get a published port (for scale-out).
+    public static let spareNodes = 4
 
     /// Computes the plan; throws `invalidArgument` on impossible options.
     public init(options: RedisClusterOptions, image: String) throws {
@@ -100,6 +113,15 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
                 throw DockerError.invalidArgument("subnet \(subnet) is too small for \(count) nodes")
             }
             try RecipeValidation.privateSubnet(subnet)
+            if let base = options.loopbackBasePort {
+                let last = base + count + Self.spareNodes - 1
+                guard base >= 1024, last + 10000 <= 65535 else {
+                    throw DockerError.invalidArgument("loopback base port \(base) must be >= 1024 and leave room for \(count + Self.spareNodes) nodes and their bus ports (+10000) below 65536")
+                }
+            }
+        }
+        if options.loopbackBasePort != nil, case .hostNetwork = options.mode {
+            throw DockerError.invalidArgument("loopbackBasePort is for bridge mode; host mode already listens on 127.0.0.1")
         }
         nodes = try (0..<count).map { try RedisClusterPlan.node($0, options: options) }
     }
@@ -117,6 +139,13 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
                 throw DockerError.invalidArgument("base port \(basePort) has no room for node \(index + 1): its bus port would pass 65535")
             }
             return RedisNodePlan(index: index, name: name, host: ip, port: basePort + index)
+        case .bridge(_, _) where options.loopbackBasePort != nil:
+            let base = options.loopbackBasePort ?? 0
+            let count = options.masters * (1 + options.replicasPerMaster)
+            guard index < count + spareNodes else {
+                throw DockerError.invalidArgument("node \(index + 1) has no published port: \(options.namePrefix) publishes \(count + spareNodes) (\(spareNodes) spare for scale-out)")
+            }
+            return RedisNodePlan(index: index, name: name, host: "127.0.0.1", port: base + index)
         case .bridge(_, let subnet):
             let network = try IPv4Network.parse(subnet)
             // As in seed 002: .11, .12, ... (the gateway is .1).
@@ -134,6 +163,39 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         return nil
     }
 
+    /// Whether nodes are published on 127.0.0.1 from a bridge network (`loopbackBasePort`).
+    public var publishesOnLoopback: Bool {
+        if case .bridge = options.mode { return options.loopbackBasePort != nil }
+        return false
+    }
+
+    /// The container holding the nodes' shared network namespace and their published ports
+    /// (bridge mode with `loopbackBasePort`), nil otherwise.
+    public var namespaceHolderName: String? { publishesOnLoopback ? "\(options.namePrefix)-netns" : nil }
+
+    /// The addresses a client on the host uses (host mode, or bridge mode with `loopbackBasePort`);
+    /// empty when the nodes are only reachable on their bridge network.
+    public var endpoints: [String] {
+        if case .hostNetwork = options.mode { return nodes.map(\.address) }
+        return publishesOnLoopback ? nodes.map(\.address) : []
+    }
+
+    /// The namespace holder's container (`sleep`, on the bridge network, publishing every node's port
+    /// on 127.0.0.1 with the same number inside), nil unless `publishesOnLoopback`.
+    public func namespaceHolderSpec(labels: [String: String]) throws -> ContainerCreate? {
+        guard namespaceHolderName != nil, let network = networkName, case .bridge(_, let subnet) = options.mode,
+              let base = options.loopbackBasePort else { return nil }
+        let parsed = try IPv4Network.parse(subnet)
+        let address = IPv4Address(parsed.address.value + 10)
+        var config = ContainerConfig(image: image, cmd: ["sleep", "infinity"], labels: labels)
+        var host = HostConfig(networkMode: network)
+        let ports = (0..<(nodes.count + Self.spareNodes)).map { base + $0 }
+        config.exposedPorts = ports.map { "\($0)/tcp" }
+        for port in ports { host.publish(port, on: port, hostIP: "127.0.0.1") }
+        return ContainerCreate(config: config, hostConfig: host,
+                               endpoints: [network: EndpointSettings(ipv4Address: address.description)])
+    }
+
     /// The arguments redis-server runs with on `node`.
     public func serverArguments(_ node: RedisNodePlan) -> [String] {
         var args = ["redis-server", "--port", String(node.port), "--protected-mode", "no",
@@ -144,6 +206,10 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         if case .hostNetwork = options.mode {
             // Loopback only: the nodes share the machine's network and must not listen beyond it.
             args += ["--bind", node.host]
+        } else if publishesOnLoopback {
+            // The shared namespace's loopback (other nodes) and its bridge address (published ports).
+            args += ["--bind", "0.0.0.0", "--cluster-announce-port", String(node.port),
+                     "--cluster-announce-bus-port", String(node.busPort)]
         } else {
             args += ["--bind", "0.0.0.0"]
         }
@@ -159,6 +225,8 @@ public struct RedisClusterPlan: Sendable, Codable, Equatable {
         var endpoints: [String: EndpointSettings]?
         if case .hostNetwork = options.mode {
             host.networkMode = "host"
+        } else if let holder = namespaceHolderName {
+            host.networkMode = "container:\(holder)"
         } else if let network = networkName {
             host.networkMode = network
             endpoints = [network: EndpointSettings(ipv4Address: node.host)]

@@ -19,6 +19,9 @@ public struct RedisClusterStatus: Sendable, Codable, Equatable {
     public var nodes: [Node]
     /// CLUSTER INFO from the first reachable node.
     public var info: ClusterInfo?
+    /// `host:port` of every running node as a client on the host reaches it (host mode, or bridge mode
+    /// with `loopbackBasePort`); empty when the nodes are only reachable on their bridge network.
+    public var endpoints: [String] = []
 }
 
 /// Something wrong with a deployed cluster, as `check` reports it.
@@ -46,7 +49,7 @@ extension RedisCluster {
     /// The topology from CLUSTER NODES and CLUSTER INFO, joined with the containers.
     public func status() async throws -> RedisClusterStatus {
         let current = try await currentNodes()
-        guard !current.isEmpty else { return RedisClusterStatus(nodes: [], info: nil) }
+        guard !current.isEmpty else { return RedisClusterStatus(nodes: [], info: nil, endpoints: []) }
         let cli = try await anyCLI()
         var view: ClusterView?
         var info: ClusterInfo?
@@ -61,7 +64,8 @@ extension RedisCluster {
             RedisClusterStatus.Node(container: node.name, containerState: container.containerStatus.rawValue, address: node.address,
                                     cluster: view?.nodes.first { $0.host == node.host && $0.port == node.port })
         }
-        return RedisClusterStatus(nodes: nodes, info: info)
+        let endpoints = plan.endpoints.isEmpty ? [] : current.filter { $0.container.state == "running" }.map(\.plan.address)
+        return RedisClusterStatus(nodes: nodes, info: info, endpoints: endpoints)
     }
 
     /// What `redis-cli --cluster check` checks, over every running node's view; empty when healthy.

@@ -54,6 +54,9 @@ struct MySQLReplicationCommand: AsyncParsableCommand {
                 let status = try await options.replication(try global.client()).status()
                 if json { return try printJSON(status) }
                 print("source \(status.source): \(status.sourceLogFile ?? "?") \(status.sourcePosition.map(String.init) ?? "?")")
+                if let endpoints = status.endpoints {
+                    print("endpoints: source \(endpoints.source), replicas \(endpoints.replicas.joined(separator: " "))")
+                }
                 for replica in status.replicas {
                     guard let s = replica.status else { print("\(replica.container): not replicating"); continue }
                     print("\(replica.container): IO \(s.ioRunning), SQL \(s.sqlRunning), behind \(s.secondsBehind.map(String.init) ?? "?") s"

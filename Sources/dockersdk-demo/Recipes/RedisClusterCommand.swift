@@ -19,6 +19,7 @@ struct RedisClusterCommand: AsyncParsableCommand {
         @Option(help: "The image (default: dockersdk/redis:7 when present, else redis:7).") var image: String?
         @Option(help: "Container names start with it; it names the deployment.") var namePrefix = "redis"
         @Option(help: "cluster-node-timeout in ms.") var nodeTimeout = 5000
+        @Option(help: "Bridge mode: publish node i on 127.0.0.1:(N+i), announced, for clients on the host.") var loopbackBasePort: Int?
 
         func cluster(_ docker: DockerClient) async throws -> RedisCluster {
             let clusterMode: RedisClusterOptions.Mode
@@ -29,7 +30,7 @@ struct RedisClusterCommand: AsyncParsableCommand {
             }
             return try await RedisCluster(docker: docker, options: RedisClusterOptions(
                 masters: masters, replicasPerMaster: replicas, image: image, mode: clusterMode,
-                nodeTimeoutMs: nodeTimeout, namePrefix: namePrefix))
+                nodeTimeoutMs: nodeTimeout, namePrefix: namePrefix, loopbackBasePort: loopbackBasePort))
         }
     }
 
@@ -65,6 +66,7 @@ struct RedisClusterCommand: AsyncParsableCommand {
                     let slots = c.map { SlotRanges.format($0.slots) } ?? ""
                     print("\(node.container)\t\(node.address)\t\(node.containerState)\t\(c?.role.rawValue ?? "?")\t\(c?.id.prefix(8) ?? "")\t\(slots)")
                 }
+                if !status.endpoints.isEmpty { print("endpoints: \(status.endpoints.joined(separator: " "))") }
             } catch { throw fail(error) }
         }
     }
