@@ -2,7 +2,7 @@ import ArgumentParser
 import DockerSDK
 import Foundation
 
-/// Starts the demo; a closed stdout pipe (`| head`) ends it with an error instead of SIGPIPE.
+/// Starts the demo; a closed stdout pipe (`| head`) ends it quietly through `Terminal` (EPIPE, exit 141).
 @main
 enum Main {
     static func main() async {
@@ -38,6 +38,6 @@ struct GlobalOptions: ParsableArguments {
 /// Prints one error line and exits non-zero, instead of a stack trace.
 func fail(_ error: any Error) -> ExitCode {
     let text = (error as? DockerError)?.description ?? (error as? FixtureError)?.description ?? "\(error)"
-    FileHandle.standardError.write(Data("error: \(text)\n".utf8))
+    Terminal.errorLine("error: \(text)")
     return ExitCode.failure
 }

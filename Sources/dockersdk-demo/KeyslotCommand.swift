@@ -22,7 +22,7 @@ struct KeyslotCommand: AsyncParsableCommand {
             output.append(contentsOf: key)
             output.append(contentsOf: Array("\t\(KeySlot.slot(for: key))\n".utf8))
             if output.count >= 1 << 16 {
-                FileHandle.standardOutput.write(output)
+                Terminal.out(output)
                 output.removeAll(keepingCapacity: true)
             }
         }
@@ -31,7 +31,7 @@ struct KeyslotCommand: AsyncParsableCommand {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             for line in Self.lines(of: input) { emit(line) }
         }
-        FileHandle.standardOutput.write(output)
+        Terminal.out(output)
     }
 
     /// Splits raw bytes on `\n`, dropping one trailing `\r` per line and the empty tail after a final newline.

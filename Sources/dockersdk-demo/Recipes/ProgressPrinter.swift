@@ -4,7 +4,7 @@ import Foundation
 extension RecipeProgress {
     /// Progress lines on stderr (so --json output on stdout stays clean).
     static let terminal = RecipeProgress { event in
-        FileHandle.standardError.write(Data("\(event)\n".utf8))
+        Terminal.errorLine("\(event)")
     }
 }
 
@@ -12,5 +12,5 @@ extension RecipeProgress {
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    Terminal.line(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
