@@ -11,7 +11,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,6 +32,8 @@ let package = Package(
             dependencies: [
                 "CCurl", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
@@ -44,8 +48,19 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),
-        .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK"]),
-        .testTarget(name: "DockerRecipesTests", dependencies: ["DockerRecipes", "DockerSDK"]),
+        .testTarget(
+            name: "DockerSDKTests",
+            dependencies: [
+                "DockerSDK",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "DockerRecipesTests",
+            dependencies: ["DockerRecipes", "DockerSDK", .product(name: "InMemoryLogging", package: "swift-log")]
+        ),
         .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
     ]
 )

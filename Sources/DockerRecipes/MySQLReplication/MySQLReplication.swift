@@ -43,6 +43,7 @@ public struct MySQLReplication: Sendable {
     /// throw `ReplicationFailed` quoting `Last_IO_Error`; `down` still removes everything.
     @discardableResult
     public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
+        let progress = resources.logged(progress)
         let existing = try await resources.containers()
         if !existing.isEmpty {
             if existing.count == plan.servers.count, existing.allSatisfy({ $0.state == "running" }),
@@ -98,7 +99,8 @@ public struct MySQLReplication: Sendable {
     /// Removes containers, network and volumes of the deployment, found by labels (host folders stay).
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
-        try await resources.remove(progress: progress)
+        let progress = resources.logged(progress)
+        return try await resources.remove(progress: progress)
     }
 
     /// Creates one server and uploads its my.cnf into /etc/mysql/conf.d before it starts.
