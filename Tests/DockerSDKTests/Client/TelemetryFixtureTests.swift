@@ -158,6 +158,12 @@ final class TelemetryFixtureTests: XCTestCase {
         XCTAssertFalse(all.contains(name), all)
     }
 
+    func testTheRecordedFixtureHoldsThePasswordRedacted() throws {
+        let text = try String(contentsOfFile: "\(fixturesDirectory)/v1.41/telemetry.json", encoding: .utf8)
+        XCTAssertFalse(text.contains(Self.password))
+        XCTAssertTrue(text.contains("MYSQL_ROOT_PASSWORD=<redacted>"))
+    }
+
     func testRegistryCredentialsNeverReachARecord() async throws {
         let capture = Capture()
         let (docker, finish) = try client("images-pull-unreachable", secrets: [Self.registryPassword],
