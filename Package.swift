@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
+        // The demo's progress bars and spinners (ConsoleKitTerminal builds swift-nio's NIOConcurrencyHelpers only).
+        .package(url: "https://github.com/vapor/console-kit", from: "4.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,8 @@ let package = Package(
             dependencies: [
                 "DockerSDK", "DockerRecipes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ConsoleKitTerminal", package: "console-kit"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),

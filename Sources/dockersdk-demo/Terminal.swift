@@ -84,17 +84,3 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
     let text = items.map { String(describing: $0) }.joined(separator: separator) + terminator
     Terminal.out(Data(text.utf8))
 }
-
-extension Terminal {
-    /// A progress line on stderr, only when stderr is a terminal.
-    static func progress(_ text: String) {
-        guard isatty(STDERR_FILENO) == 1 else { return }
-        err(Data("\r\u{1B}[2K\(text)".utf8))
-    }
-
-    /// Ends a progress line.
-    static func endProgress() {
-        guard isatty(STDERR_FILENO) == 1 else { return }
-        err(Data("\r\u{1B}[2K".utf8))
-    }
-}
