@@ -11,12 +11,34 @@ struct KeyslotCommand: AsyncParsableCommand {
 
     @Argument(help: "Keys to hash.") var keys: [String] = []
     @Flag(help: "Also read keys from standard input, one per line (raw bytes; trailing \\r stripped).") var stdin = false
+    @Flag(help: "Print a JSON array of {key, slot} (keyBase64 for keys that are not UTF-8).") var json = false
+
+    /// One `--json` row.
+    struct Row: Encodable {
+        var key: String?
+        var keyBase64: String?
+        var slot: Int
+    }
 
     func validate() throws {
         if keys.isEmpty && !stdin { throw ValidationError("Give at least one KEY, or --stdin.") }
     }
 
     func run() async throws {
+        if json {
+            var rows: [Row] = []
+            func add(_ key: some Collection<UInt8>) {
+                let bytes = Array(key)
+                let text = String(validating: bytes, as: UTF8.self)
+                rows.append(Row(key: text, keyBase64: text == nil ? Data(bytes).base64EncodedString() : nil,
+                                slot: Int(KeySlot.slot(for: bytes))))
+            }
+            for key in keys { add(Array(key.utf8)) }
+            if stdin {
+                for line in Self.lines(of: FileHandle.standardInput.readDataToEndOfFile()) { add(line) }
+            }
+            return try printJSON(rows)
+        }
         var output = Data()
         func emit(_ key: some Collection<UInt8>) {
             output.append(contentsOf: key)

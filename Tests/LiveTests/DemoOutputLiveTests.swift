@@ -45,4 +45,42 @@ final class DemoOutputLiveTests: XCTestCase {
         let status = lines.first.flatMap { $0.split(separator: "=").last }.flatMap { Int($0) }
         XCTAssertTrue([0, 141].contains(status ?? -1), stderr)
     }
+
+    func testHelpDocumentsExitCodesAndCompletionScriptsParse() throws {
+        let demo = try Exec.demo
+        let help = try Exec.run(demo, ["--help"])
+        let text = String(decoding: help.stdout, as: UTF8.self)
+        XCTAssertEqual(help.status, 0)
+        for needle in ["EXIT CODES", "141", "64", "NO_COLOR", "--generate-completion-script"] {
+            XCTAssertTrue(text.contains(needle), "\(needle) in \(text)")
+        }
+        let script = try Exec.run(demo, ["--generate-completion-script", "bash"])
+        XCTAssertEqual(script.status, 0)
+        let completion = String(decoding: script.stdout, as: UTF8.self)
+        XCTAssertTrue(completion.contains("redis-cluster") && completion.contains("network-tour"), "subcommands completed")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-completion-\(UUID()).bash")
+        try script.stdout.write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let parsed = try Exec.run("/bin/bash", ["-n", path.path])
+        XCTAssertEqual(parsed.status, 0, String(decoding: parsed.stderr, as: UTF8.self))
+    }
+
+    func testUsageErrorsExit64() throws {
+        let demo = try Exec.demo
+        XCTAssertEqual(try Exec.run(demo, ["no-such-command"]).status, 64)
+        let level = try Exec.run(demo, ["ps", "--log-level", "loud"])
+        XCTAssertEqual(level.status, 64)
+        XCTAssertTrue(String(decoding: level.stderr, as: UTF8.self).contains("log level loud"))
+    }
+
+    func testLogLevelDebugLogsRequestTemplatesOnStderrOnly() async throws {
+        _ = try await Live.client()
+        let demo = try Exec.demo
+        let run = try Exec.run(demo, ["ps", "-a", "--json", "--log-level", "debug"])
+        XCTAssertEqual(run.status, 0, String(decoding: run.stderr, as: UTF8.self))
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: run.stdout) as? [Any], "stdout is JSON only")
+        let stderr = String(decoding: run.stderr, as: UTF8.self)
+        XCTAssertTrue(stderr.contains("docker request") && stderr.contains("url.path=/containers/json")
+            && stderr.contains("http.response.status_code=200"), stderr)
+    }
 }
