@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
         // The demo's progress bars and spinners (ConsoleKitTerminal builds swift-nio's NIOConcurrencyHelpers only).
         .package(url: "https://github.com/vapor/console-kit", from: "4.16.2"),
+        // `swift package generate-documentation` (scripts/docs.sh); a plugin, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
