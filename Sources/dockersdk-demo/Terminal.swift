@@ -43,6 +43,8 @@ enum Terminal {
     /// Writes every byte of `data` to `fd`, retrying short writes and EINTR; EPIPE ends the process quietly.
     static func writeAll(_ fd: Int32, _ data: Data) {
         guard !data.isEmpty else { return }
+        // A recipe step still spinning on the terminal becomes a finished line before anything else is written.
+        StepDisplay.shared.settle()
         lock.withLock { _ in
             data.withUnsafeBytes { raw in
                 guard let base = raw.baseAddress else { return }

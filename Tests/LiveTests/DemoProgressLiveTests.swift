@@ -112,4 +112,27 @@ final class DemoProgressLiveTests: XCTestCase {
         let inspected = try await docker.images.inspect(reference)
         XCTAssertEqual(inspected.id, object?["id"] as? String)
     }
+
+    /// A recipe step is a spinner on a terminal that settles into a `==>` line before the result is printed;
+    /// into a pipe it is a plain timestamped line on stderr. (`down` of a deployment that does not exist: quick.)
+    func testRecipeStepsSpinOnATerminalAndArePlainLinesInAPipe() async throws {
+        _ = try await Live.client()
+        let demo = try Exec.demo
+        let prefix = "dsdkspin\(UInt16.random(in: 0...UInt16.max))"
+        let (output, status) = try onTerminal("\(demo) redis-cluster down --name-prefix \(prefix)")
+        XCTAssertEqual(status, 0, output)
+        let settled = output.range(of: "==>\(Self.esc)[0m removing \(prefix) (")
+        let result = output.range(of: "removed 0 containers, 0 networks, 0 volumes")
+        XCTAssertNotNil(settled, output)
+        XCTAssertNotNil(result, output)
+        if let settled, let result { XCTAssertLessThan(settled.lowerBound, result.lowerBound, "the step settles first") }
+        XCTAssertTrue(output.contains("\(Self.esc)[1A\(Self.esc)[2K"), "the spinner frame was redrawn: \(output)")
+
+        let piped = try Exec.run(demo, ["redis-cluster", "down", "--name-prefix", prefix])
+        XCTAssertEqual(piped.status, 0)
+        let stderr = String(decoding: piped.stderr, as: UTF8.self)
+        XCTAssertFalse(stderr.contains(Self.esc), stderr)
+        XCTAssertTrue(stderr.contains("s] ==> removing \(prefix)"), stderr)
+        XCTAssertEqual(String(decoding: piped.stdout, as: UTF8.self), "removed 0 containers, 0 networks, 0 volumes\n")
+    }
 }

@@ -2,9 +2,10 @@ import DockerRecipes
 import Foundation
 
 extension RecipeProgress {
-    /// Progress lines on stderr (so --json output on stdout stays clean).
-    static let terminal = RecipeProgress { event in
-        Terminal.errorLine("\(event)")
+    /// A recipe's progress for a person: a spinner per step on a terminal, plain lines on stderr otherwise
+    /// (so --json output on stdout stays clean). See `StepDisplay`.
+    static var terminal: RecipeProgress {
+        RecipeProgress { event in StepDisplay.shared.show(event) }
     }
 }
 
