@@ -68,5 +68,10 @@ let package = Package(
             dependencies: ["DockerRecipes", "DockerSDK", .product(name: "InMemoryLogging", package: "swift-log")]
         ),
         .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
+        // The demo's output pieces (progress rendering and aggregation), without a daemon.
+        .testTarget(
+            name: "DemoTests",
+            dependencies: ["dockersdk-demo", "DockerSDK", .product(name: "ConsoleKitTerminal", package: "console-kit")]
+        ),
     ]
 )

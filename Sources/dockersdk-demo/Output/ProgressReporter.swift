@@ -21,6 +21,8 @@ final class ProgressReporter: Sendable {
     private let quiet: Bool
     private let indicator: ActivityIndicator<TransferActivity>?
     private let state: Mutex<State>
+    /// Where plain lines go (stderr, through `Terminal`).
+    private let plainOutput: @Sendable (String) -> Void
 
     private struct State {
         /// Latest bytes done and total per layer (or one entry for an import), by event id.
@@ -36,10 +38,12 @@ final class ProgressReporter: Sendable {
     private let started = ContinuousClock.now
 
     /// A reporter titled `title` (e.g. `importing busybox.tar as dockersdk/busybox:latest`).
-    init(title: String, quiet: Bool = false, style: OutputStyle = .current()) {
+    init(title: String, quiet: Bool = false, style: OutputStyle = .current(),
+         plainOutput: @escaping @Sendable (String) -> Void = { Terminal.errorLine($0) }) {
         self.title = title
         self.style = style
         self.quiet = quiet
+        self.plainOutput = plainOutput
         state = Mutex(State())
         if !quiet && style.animated {
             let indicator = TransferActivity(title: title, color: style.color).newActivity(for: Terminal.console)
@@ -76,7 +80,7 @@ final class ProgressReporter: Sendable {
         if let indicator {
             indicator.activity = activity
         } else if let plain, !quiet {
-            Terminal.errorLine(plain)
+            plainOutput(plain)
         }
     }
 
@@ -112,7 +116,7 @@ final class ProgressReporter: Sendable {
             indicator.activity = activity
             if success { indicator.succeed() } else { indicator.fail() }
         } else if !quiet {
-            Terminal.errorLine(activity.plainLine(final: success ? "done" : "failed"))
+            plainOutput(activity.plainLine(final: success ? "done" : "failed"))
         }
     }
 
