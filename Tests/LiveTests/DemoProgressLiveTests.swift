@@ -71,7 +71,7 @@ final class DemoProgressLiveTests: XCTestCase {
     func testNoColorKeepsTheDisplayButDropsColour() async throws {
         let docker = try await Live.client()
         let demo = try Exec.demo
-        let tar = try tarball(megabytes: 4)
+        let tar = try tarball(megabytes: 16)
         let reference = reference(docker, "nocolor")
         let (output, status) = try onTerminal("\(demo) image import \(tar) \(reference)", environment: "NO_COLOR=1")
         XCTAssertEqual(status, 0, output)
@@ -122,11 +122,12 @@ final class DemoProgressLiveTests: XCTestCase {
         let (output, status) = try onTerminal("\(demo) redis-cluster down --name-prefix \(prefix)")
         XCTAssertEqual(status, 0, output)
         let settled = output.range(of: "==>\(Self.esc)[0m removing \(prefix) (")
-        let result = output.range(of: "removed 0 containers, 0 networks, 0 volumes")
+        // The result line itself (the same words can be the spinner's detail, a frame that ends with its time).
+        let result = output.range(of: "removed 0 containers, 0 networks, 0 volumes\r\n")
         XCTAssertNotNil(settled, output)
         XCTAssertNotNil(result, output)
-        if let settled, let result { XCTAssertLessThan(settled.lowerBound, result.lowerBound, "the step settles first") }
-        XCTAssertTrue(output.contains("\(Self.esc)[1A\(Self.esc)[2K"), "the spinner frame was redrawn: \(output)")
+        if let settled, let result { XCTAssertLessThan(settled.lowerBound, result.lowerBound, "the step settles first: \(output)") }
+        // (Whether a spinner frame was drawn before the step ended depends on timing: not asserted.)
 
         let piped = try Exec.run(demo, ["redis-cluster", "down", "--name-prefix", prefix])
         XCTAssertEqual(piped.status, 0)
