@@ -13,8 +13,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.0"),
+        // The demo's progress bars and spinners (ConsoleKitTerminal builds swift-nio's NIOConcurrencyHelpers only).
+        .package(url: "https://github.com/vapor/console-kit", from: "4.16.2"),
+        // `swift package generate-documentation` (scripts/docs.sh); a plugin, nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Test-only: SpecCoverageTests reads the Engine API spec (YAML).
         .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
     ],
@@ -24,12 +29,19 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // OpenSSL's libcrypto (libcurl's OpenSSL flavour links it already): SHA-256 of context names.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "DockerSDK",
             dependencies: [
-                "CCurl",
+                "CCurl", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .target(
@@ -41,6 +53,7 @@ let package = Package(
             dependencies: [
                 "DockerSDK", "DockerRecipes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ConsoleKitTerminal", package: "console-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -49,10 +62,27 @@ let package = Package(
         .executableTarget(name: "dockertesting-reaper", dependencies: ["DockerSDK"]),
         .executableTarget(name: "DockerTestingSigkillChild", dependencies: ["DockerTesting", "DockerSDK"],
                           path: "Tests/DockerTestingSigkillChild"),
-        .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "DockerRecipesTests", dependencies: ["DockerRecipes", "DockerSDK"]),
+        .testTarget(
+            name: "DockerSDKTests",
+            dependencies: [
+                "DockerSDK",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .testTarget(
+            name: "DockerRecipesTests",
+            dependencies: ["DockerRecipes", "DockerSDK", .product(name: "InMemoryLogging", package: "swift-log")]
+        ),
         .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
         .testTarget(name: "DockerTestingLiveTests",
                     dependencies: ["DockerTesting", "DockerSDK", "DockerRecipes", "dockertesting-reaper", "DockerTestingSigkillChild"]),
+        // The demo's output pieces (progress rendering and aggregation), without a daemon.
+        .testTarget(
+            name: "DemoTests",
+            dependencies: ["dockersdk-demo", "DockerSDK", .product(name: "ConsoleKitTerminal", package: "console-kit")]
+        ),
     ]
 )

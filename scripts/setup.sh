@@ -12,7 +12,7 @@ if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
 
 # 1. Packages.
 need=()
-for pkg in curl libcurl4-openssl-dev docker.io debootstrap busybox-static pkg-config socat openssl docker-registry apache2-utils; do
+for pkg in curl libcurl4-openssl-dev libssl-dev docker.io debootstrap busybox-static pkg-config socat openssl docker-registry apache2-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

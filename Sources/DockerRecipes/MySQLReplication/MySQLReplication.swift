@@ -43,6 +43,7 @@ public struct MySQLReplication: Sendable {
     /// throw `ReplicationFailed` quoting `Last_IO_Error`; `down` still removes everything.
     @discardableResult
     public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
+        let progress = resources.logged(progress)
         let existing = try await resources.containers()
         if !existing.isEmpty {
             if existing.count == plan.servers.count, existing.allSatisfy({ $0.containerStatus == .running }),
@@ -98,7 +99,8 @@ public struct MySQLReplication: Sendable {
     /// Removes containers, network and volumes of the deployment, found by labels (host folders stay).
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
-        try await resources.remove(progress: progress)
+        let progress = resources.logged(progress)
+        return try await resources.remove(progress: progress)
     }
 
     /// Where a client on the host reaches the servers: `127.0.0.1:PORT` of the source and of each

@@ -23,6 +23,7 @@ extension MySQLReplication {
     /// Creates a uniquely named database and table on the source, inserts rows, reads them on every
     /// replica (bounded wait), and checks a plain user cannot write on a replica (read_only).
     public func verify(rows: Int = 10, progress: RecipeProgress = .silent) async throws -> MySQLVerifyReport {
+        let progress = resources.logged(progress)
         let (source, replicas) = try await shells()
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let database = "dockersdk_verify_\(suffix)"

@@ -51,6 +51,7 @@ public struct NetworkTour: Sendable {
 
     /// Runs every check and removes what it created; throws only when the tour could not run at all.
     public func run(progress: RecipeProgress = .silent) async throws -> NetworkTourReport {
+        let progress = resources.logged(progress)
         try TourNetworkCheck.validate(subnet: options.subnet, gateway: options.gateway)
         progress.step("cleaning up any earlier tour \(options.instance)")
         try await resources.removeAll()

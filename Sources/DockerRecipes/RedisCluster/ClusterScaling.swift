@@ -23,6 +23,7 @@ extension RedisCluster {
     /// Adds a master and its replica, rebalances slots onto the new master, and checks keys written
     /// before are still readable.
     public func scaleOut(keyCount: Int = 300, progress: RecipeProgress = .silent) async throws -> ScaleReport {
+        let progress = resources.logged(progress)
         let started = ContinuousClock.now
         let current = try await currentNodes()
         let running = current.filter { $0.container.containerStatus == .running }.map(\.plan)
@@ -57,6 +58,7 @@ extension RedisCluster {
     /// Moves every slot off the last added master, removes it and its replica from the cluster and
     /// deletes their containers; keys written before stay readable.
     public func scaleIn(keyCount: Int = 300, progress: RecipeProgress = .silent) async throws -> ScaleReport {
+        let progress = resources.logged(progress)
         let started = ContinuousClock.now
         let current = try await currentNodes()
         let initial = plan.nodes.count

@@ -34,6 +34,7 @@ extension RedisCluster {
     /// replica), waits for its replica to take over, reads the keys back, restarts the old master and
     /// waits until it rejoins as a replica of the new one. Every wait is bounded.
     public func failoverDrill(key: String = "k1", keyCount: Int = 100, progress: RecipeProgress = .silent) async throws -> FailoverReport {
+        let progress = resources.logged(progress)
         let nodes = try await currentNodes().filter { $0.container.containerStatus == .running }.map(\.plan)
         let cli = try await anyCLI()
         guard let first = nodes.first else { throw DockerError.invalidArgument("no node is running") }

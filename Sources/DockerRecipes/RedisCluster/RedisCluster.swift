@@ -43,6 +43,7 @@ public struct RedisCluster: Sendable {
     /// what was created stays for `down` to remove (everything carries the deployment's labels).
     @discardableResult
     public func up(progress: RecipeProgress = .silent) async throws -> UpOutcome {
+        let progress = resources.logged(progress)
         let existing = try await resources.containers()
         if !existing.isEmpty, existing.allSatisfy({ $0.containerStatus == .running }), existing.count >= plan.nodes.count,
            let problems = try? await check(), problems.isEmpty {
@@ -74,7 +75,8 @@ public struct RedisCluster: Sendable {
     /// Removes every container, the network and the volumes of the deployment, found by labels.
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
-        try await resources.remove(progress: progress)
+        let progress = resources.logged(progress)
+        return try await resources.remove(progress: progress)
     }
 
     // MARK: - Steps shared by up, failover and scaling

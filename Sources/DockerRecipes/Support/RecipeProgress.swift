@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// One step of a recipe's progress, for a terminal or a log.
 public struct RecipeEvent: Sendable, Codable, Equatable, CustomStringConvertible {
@@ -42,6 +43,24 @@ public struct RecipeProgress: Sendable {
     public init(_ handler: @escaping @Sendable (RecipeEvent) -> Void) {
         self.handler = handler
         start = .now
+    }
+
+    private init(start: ContinuousClock.Instant, _ handler: @escaping @Sendable (RecipeEvent) -> Void) {
+        self.handler = handler
+        self.start = start
+    }
+
+    /// This progress, with every event also logged to `logger` with `metadata`: steps, passes, failures and
+    /// warnings at debug, details at trace (a library stays quiet at the default level).
+    public func logging(to logger: Logger, metadata: Logger.Metadata) -> RecipeProgress {
+        let handler = handler
+        return RecipeProgress(start: start) { event in
+            handler(event)
+            var fields = metadata
+            fields["recipe.event"] = "\(event.level.rawValue)"
+            fields["recipe.elapsed_s"] = "\(String(format: "%.3f", event.elapsed))"
+            logger.log(level: event.level == .info ? .trace : .debug, "\(event.message)", metadata: fields)
+        }
     }
 
     /// Reports nowhere.

@@ -17,6 +17,12 @@ public struct RecipeResources: Sendable {
         self.instance = instance
     }
 
+    /// `progress`, with every event also logged through the client's logger (`docker.logger`), tagged with the
+    /// recipe and the deployment: the recipes' public operations report through this.
+    public func logged(_ progress: RecipeProgress) -> RecipeProgress {
+        progress.logging(to: docker.logger, metadata: ["recipe": "\(recipe)", "recipe.instance": "\(instance)"])
+    }
+
     /// The labels to put on everything the deployment creates.
     public var labels: [String: String] { RecipeLabels.labels(recipe: recipe, instance: instance) }
 

@@ -14,8 +14,11 @@ public final class DockerClient: Sendable {
     public let hostSource: HostDiscovery.Source
     /// What carries the requests.
     public let transport: any DockerTransport
-    /// Where the client logs (requests at trace level; never bodies or secrets).
+    /// Where the client logs: each request at debug (request id, method, path template, status, duration) and
+    /// its start at trace; never queries, headers, bodies or secrets. See `instrumented(_:_:_:)`.
     public let logger: Logger
+    /// Where the client's metrics and spans go (see `DockerTelemetry`).
+    public let telemetry: DockerTelemetry
     private let negotiator: VersionNegotiator
 
     /// Connects to the daemon found by `HostDiscovery` (or `host` when given).
@@ -25,16 +28,19 @@ public final class DockerClient: Sendable {
     ///   - apiVersion: a fixed API version; nil negotiates (or takes `DOCKER_API_VERSION`).
     ///   - transport: a transport to use instead of libcurl (e.g. a `ReplayTransport`).
     ///   - environment: the environment read for discovery and `DOCKER_API_VERSION`.
+    ///   - logger: where requests are logged (debug and trace levels).
+    ///   - telemetry: where metrics and trace spans go; by default the process's bootstrapped backends.
     public init(
         host: DockerHost? = nil, apiVersion: APIVersion? = nil, transport: (any DockerTransport)? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "dockersdk")
+        logger: Logger = Logger(label: "dockersdk"), telemetry: DockerTelemetry = .bootstrapped
     ) throws {
         let found = try HostDiscovery(environment: environment).resolve(explicit: host)
         self.host = found.host
         hostSource = found.source
         self.transport = transport ?? CurlTransport(host: found.host)
         self.logger = logger
+        self.telemetry = telemetry
         var fixed = apiVersion
         if fixed == nil, let text = environment["DOCKER_API_VERSION"], !text.isEmpty {
             guard let parsed = APIVersion(text) else {
@@ -60,15 +66,16 @@ public final class DockerClient: Sendable {
         _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
         headers: [String: String] = [:], timeout: Duration? = nil, accept: Set<Int> = []
     ) async throws -> DockerResponse {
+        try await instrumented(method, path) {
         let version = try await apiVersion()
         let request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
                                     apiVersion: version, timeout: timeout)
-        logger.trace("request", metadata: ["method": "\(method)", "path": "\(path)"])
         let response = try await mapCancellation { try await self.transport.execute(request) }
         guard (200..<300).contains(response.status) || accept.contains(response.status) else {
             throw DockerError.from(status: response.status, body: response.body, requested: version)
         }
         return response
+        }
     }
 
     /// Sends a versioned request and decodes the JSON answer.
@@ -76,8 +83,10 @@ public final class DockerClient: Sendable {
         _ type: T.Type, _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
         headers: [String: String] = [:], timeout: Duration? = nil
     ) async throws -> T {
+        try await instrumented(method, path) {
         let response = try await send(method, path, query: query, body: body, headers: headers, timeout: timeout)
         return try JSONCoding.decode(type, from: response.body, what: "\(method) \(path)")
+        }
     }
 
     /// Opens a versioned streaming request; a non-2xx answer is read whole and thrown.
@@ -85,26 +94,28 @@ public final class DockerClient: Sendable {
         _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
         headers: [String: String] = [:], timeout: Duration? = nil
     ) async throws -> DockerStreamResponse {
+        try await instrumented(method, path) {
         let version = try await apiVersion()
         let request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
                                     apiVersion: version, timeout: timeout)
-        logger.trace("stream", metadata: ["method": "\(method)", "path": "\(path)"])
         let response = try await mapCancellation { try await self.transport.stream(request) }
         guard (200..<300).contains(response.status) else {
             let data = try await response.collect(limit: 1 << 20)
             throw DockerError.from(status: response.status, body: data, requested: version)
         }
         return response
+        }
     }
 
     /// Opens a versioned request that upgrades to a raw two-way connection.
     func openHijacked(
         _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil
     ) async throws -> any HijackedConnection {
+        try await instrumented(method, path) {
         let version = try await apiVersion()
         let request = DockerRequest(method: method, path: path, query: query, body: body, apiVersion: version)
-        logger.trace("hijack", metadata: ["method": "\(method)", "path": "\(path)"])
         return try await mapCancellation { try await self.transport.hijack(request) }
+        }
     }
 
     private func mapCancellation<T>(_ body: () async throws -> T) async throws -> T {

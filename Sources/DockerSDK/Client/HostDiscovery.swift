@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Finds the daemon the way the docker CLI does.
@@ -79,7 +78,7 @@ public struct HostDiscovery: Sendable {
 
     /// The Docker endpoint of a named context, from `contexts/meta/<sha256(name)>/meta.json`.
     public func contextEndpoint(named name: String) throws -> DockerHost {
-        let digest = SHA256.hash(data: Array(name.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256Digest.hex(name)
         let dir = (configDirectory as NSString).appendingPathComponent("contexts/meta/\(digest)")
         let path = (dir as NSString).appendingPathComponent("meta.json")
         guard let data = FileManager.default.contents(atPath: path) else {

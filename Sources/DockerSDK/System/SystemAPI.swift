@@ -6,6 +6,7 @@ public struct SystemAPI: Sendable {
 
     /// Pings the daemon (unversioned `GET /_ping`) and reads what its headers say.
     public func ping() async throws -> PingResult {
+        try await client.instrumented("GET", "/_ping") {
         let request = DockerRequest(method: "GET", path: "/_ping", timeout: .seconds(30))
         let response: DockerResponse
         do {
@@ -16,7 +17,8 @@ public struct SystemAPI: Sendable {
         guard response.status == 200 else {
             throw DockerError.from(status: response.status, body: response.body, requested: nil)
         }
-        return PingResult(headers: response.headers)
+        return InstrumentedValue(PingResult(headers: response.headers), status: response.status)
+        }.value
     }
 
     /// The daemon's version and its components (`GET /version`).

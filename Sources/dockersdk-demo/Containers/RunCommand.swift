@@ -16,6 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Network mode or network name.") var net: String?
     @Option(help: "Static IPv4 address on --net.") var ip: String?
     @Flag(help: "Give extended privileges.") var privileged = false
+    @Flag(help: "With -d, print {\"id\": ...} as JSON.") var json = false
     @Argument(help: "The image.") var image: String
     @Argument(parsing: .postTerminator, help: "The command and its arguments.") var command: [String] = []
 
@@ -50,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
                                                     name: name).id
         if detach {
             try await docker.containers.start(id)
-            print(id)
+            if json { try printJSON(["id": id]) } else { print(id) }
             return 0
         }
         do {

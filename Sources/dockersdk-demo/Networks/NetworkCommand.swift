@@ -49,6 +49,7 @@ struct NetworkCommand: AsyncParsableCommand {
         @Flag(help: "No outside access.") var `internal` = false
         @Option(help: "A label, key=value (repeatable).") var label: [String] = []
         @Argument(help: "The network's name.") var name: String
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
                 var labels: [String: String] = [:]
@@ -66,6 +67,7 @@ struct NetworkCommand: AsyncParsableCommand {
                 let created = try await global.client().networks.create(NetworkCreate(
                     name: name, driver: driver, subnets: subnets, internal: `internal` ? true : nil,
                     labels: labels.isEmpty ? nil : labels))
+                if json { return try printJSON(created) }
                 print(created.id)
             } catch { throw fail(error) }
         }
@@ -102,13 +104,15 @@ struct NetworkCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove networks.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Networks.") var networks: [String]
+        @Flag(help: "Print the removed networks as a JSON array.") var json = false
         func run() async throws {
             do {
                 let docker = try global.client()
                 for network in networks {
                     try await docker.networks.remove(network)
-                    print(network)
+                    if !json { print(network) }
                 }
+                if json { try printJSON(networks) }
             } catch { throw fail(error) }
         }
     }

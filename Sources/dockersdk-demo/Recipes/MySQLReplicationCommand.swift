@@ -34,9 +34,24 @@ struct MySQLReplicationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the servers and start replication.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: DeploymentOptions
+        @Flag(help: "Print JSON.") var json = false
+        /// What `--json` prints.
+        struct Result: Encodable {
+            let name: String
+            let created: Bool
+            let flavor: String?
+            let seconds: Double?
+        }
         func run() async throws {
             do {
-                switch try await options.replication(try global.client()).up(progress: .terminal) {
+                let outcome = try await options.replication(try global.client()).up(progress: json ? .silent : .terminal)
+                if json {
+                    if case let .created(flavor, seconds) = outcome {
+                        return try printJSON(Result(name: options.namePrefix, created: true, flavor: "\(flavor)", seconds: seconds))
+                    }
+                    return try printJSON(Result(name: options.namePrefix, created: false, flavor: nil, seconds: nil))
+                }
+                switch outcome {
                 case let .created(flavor, seconds): print(String(format: "replication %@ is up on %@ (%.1f s)", options.namePrefix, flavor, seconds))
                 case .alreadyRunning: print("replication \(options.namePrefix) was already up and healthy: nothing changed")
                 }
@@ -87,9 +102,11 @@ struct MySQLReplicationCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove the servers, network and volumes.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: DeploymentOptions
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
-                let removed = try await options.replication(try global.client()).down(progress: .terminal)
+                let removed = try await options.replication(try global.client()).down(progress: json ? .silent : .terminal)
+                if json { return try printJSON(removed) }
                 print("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
             } catch { throw fail(error) }
         }

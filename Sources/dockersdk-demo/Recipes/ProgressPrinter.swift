@@ -2,9 +2,10 @@ import DockerRecipes
 import Foundation
 
 extension RecipeProgress {
-    /// Progress lines on stderr (so --json output on stdout stays clean).
-    static let terminal = RecipeProgress { event in
-        FileHandle.standardError.write(Data("\(event)\n".utf8))
+    /// A recipe's progress for a person: a spinner per step on a terminal, plain lines on stderr otherwise
+    /// (so --json output on stdout stays clean). See `StepDisplay`.
+    static var terminal: RecipeProgress {
+        RecipeProgress { event in StepDisplay.shared.show(event) }
     }
 }
 
@@ -12,5 +13,5 @@ extension RecipeProgress {
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    Terminal.line(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

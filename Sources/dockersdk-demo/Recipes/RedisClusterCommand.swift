@@ -38,15 +38,30 @@ struct RedisClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the nodes and form the cluster.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
                 let cluster = try await options.cluster(try global.client())
-                switch try await cluster.up(progress: .terminal) {
+                let outcome = try await cluster.up(progress: json ? .silent : .terminal)
+                if json {
+                    if case .created(let seconds) = outcome {
+                        return try printJSON(UpResult(name: options.namePrefix, created: true, seconds: seconds))
+                    }
+                    return try printJSON(UpResult(name: options.namePrefix, created: false, seconds: nil))
+                }
+                switch outcome {
                 case .created(let seconds): print(String(format: "cluster %@ is up (%.1f s)", options.namePrefix, seconds))
                 case .alreadyRunning: print("cluster \(options.namePrefix) was already up and healthy: nothing changed")
                 }
             } catch { throw fail(error) }
         }
+    }
+
+    /// What `up --json` prints.
+    struct UpResult: Encodable {
+        let name: String
+        let created: Bool
+        let seconds: Double?
     }
 
     struct Status: AsyncParsableCommand {
@@ -105,12 +120,15 @@ struct RedisClusterCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
         @Option(help: "The key.") var key = "k1"
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             let demo: RedirectDemonstration
             do {
                 demo = try await options.cluster(try global.client()).demonstrateRedirect(key: key)
+                if json { try printJSON(demo) } else {
                 print("set \(key) on \(demo.askedNode): \(demo.redirect?.description ?? "no redirect")")
                 print("with -c: \(demo.redirectedReply); get \(key) on \(demo.ownerAddress): \(demo.readBack)")
+                }
             } catch { throw fail(error) }
             if !demo.passed { throw ExitCode.failure }
         }
@@ -141,11 +159,14 @@ struct RedisClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "scale-out", abstract: "Add a master and a replica, rebalance.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             let report: ScaleReport
             do {
-                report = try await options.cluster(try global.client()).scaleOut(progress: .terminal)
+                report = try await options.cluster(try global.client()).scaleOut(progress: json ? .silent : .terminal)
+                if json { try printJSON(report) } else {
                 print("added \(report.master) (\(report.masterSlots) slots) and \(report.replica ?? "-"); \(report.keysReadBack)/\(report.keysWritten) keys readable")
+                }
             } catch { throw fail(error) }
             if !report.passed { throw ExitCode.failure }
         }
@@ -155,11 +176,14 @@ struct RedisClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "scale-in", abstract: "Move slots off the added master and remove it and its replica.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             let report: ScaleReport
             do {
-                report = try await options.cluster(try global.client()).scaleIn(progress: .terminal)
+                report = try await options.cluster(try global.client()).scaleIn(progress: json ? .silent : .terminal)
+                if json { try printJSON(report) } else {
                 print("removed \(report.master) and \(report.replica ?? "-"); \(report.keysReadBack)/\(report.keysWritten) keys readable")
+                }
             } catch { throw fail(error) }
             if !report.passed { throw ExitCode.failure }
         }
@@ -169,9 +193,11 @@ struct RedisClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove the cluster's containers, network and volumes.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
-                let removed = try await options.cluster(try global.client()).down(progress: .terminal)
+                let removed = try await options.cluster(try global.client()).down(progress: json ? .silent : .terminal)
+                if json { return try printJSON(removed) }
                 print("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
             } catch { throw fail(error) }
         }

@@ -1,4 +1,3 @@
-import Crypto
 @testable import DockerSDK
 import Foundation
 import XCTest
@@ -30,7 +29,7 @@ final class HostDiscoveryTests: XCTestCase {
 
     /// Writes a context's meta.json where the docker CLI keeps it.
     private func writeContext(_ name: String, host: String, skipTLSVerify: Bool = false, configDir: String) throws -> String {
-        let digest = SHA256.hash(data: Array(name.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256Digest.hex(name)
         let meta = #"{"Name":"\#(name)","Metadata":{},"Endpoints":{"docker":{"Host":"\#(host)","SkipTLSVerify":\#(skipTLSVerify)}}}"#
         try write(meta, to: "\(configDir)/contexts/meta/\(digest)/meta.json")
         return digest
@@ -166,7 +165,7 @@ final class HostDiscoveryTests: XCTestCase {
             guard case .invalidArgument(let message)? = error as? DockerError else { return XCTFail("got \(error)") }
             XCTAssertTrue(message.contains("config.json"), message)
         }
-        let digest = SHA256.hash(data: Array("noep".utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256Digest.hex("noep")
         try write(#"{"Name":"noep","Metadata":{},"Endpoints":{}}"#, to: "\(config)/contexts/meta/\(digest)/meta.json")
         XCTAssertThrowsError(try discover(["DOCKER_CONTEXT": "noep", "DOCKER_CONFIG": config]).resolve()) { error in
             guard case .invalidArgument(let message)? = error as? DockerError else { return XCTFail("got \(error)") }
