@@ -119,10 +119,10 @@ enum PathStep {
 /// value when the string is one).
 struct JSONDictionaryKey: CodingKey {
     var stringValue: String
-    var intValue: Int?
-    init(_ string: String) { stringValue = string; intValue = Int(string) }
+    var intValue: Int? { Int(stringValue) }
+    init(_ string: String) { stringValue = string }
     init?(stringValue: String) { self.init(stringValue) }
-    init?(intValue: Int) { stringValue = "\(intValue)"; self.intValue = intValue }
+    init?(intValue: Int) { stringValue = "\(intValue)" }
 }
 
 /// Types decoded straight from the tape instead of through their `init(from:)`, with the same results.
@@ -158,11 +158,17 @@ extension Dictionary: TapeDecodable where Key == String, Value: Decodable {
         result.reserveCapacity(Int(object.count))
         var key = node + 1
         for _ in 0..<Int(object.count) {
-            let name = try tape.string(key)
+            let name = tape.isPlain(key) ? String(decoding: tape.raw(key), as: UTF8.self) : try tape.string(key)
             if !careful || result[name] == nil {
-                result[name] = try decoder.decodeValue(Value.self, at: key + 1, parent: path, step: .key(JSONDictionaryKey(name)))
+                if Value.self == String.self {
+                    // Labels and the like: no path built unless the value is bad.
+                    let text = try decoder.readString(key + 1, path.keys + [JSONDictionaryKey(name)])
+                    result[name] = unsafeBitCast(text, to: Value.self)
+                } else {
+                    result[name] = try decoder.decodeValue(Value.self, at: key + 1, parent: path, step: .key(JSONDictionaryKey(name)))
+                }
             }
-            key = tape.next(after: key + 1)
+            key = decoder.next(after: key + 1)
         }
         return result
     }
@@ -217,6 +223,56 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     var codingPath: [any CodingKey] { path.keys }
     var userInfo: [CodingUserInfoKey: Any] { info }
+
+    // MARK: Key lookup (not generic, so fully optimized whatever the CodingKey type)
+
+    /// The tape index of the value of the member named `name` in the object at `object`, or nil.
+    /// `careful`: the object has duplicate or non-ASCII keys (see `KeyedContainer.needsCare`).
+    func find(_ name: String, in object: Int, careful: Bool) -> Int? {
+        if !careful {
+            var name = name
+            let found: Int? = name.withUTF8 { findPlain($0, in: object) }
+            if let found { return found }
+            // A miss by bytes is a miss unless the name has non-ASCII characters (canonical equivalence).
+            if name.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
+        }
+        return findCarefully(name, in: object)
+    }
+
+    /// Byte comparison from just after the last match, wrapping around once.
+    @inline(__always)
+    private func findPlain(_ name: UnsafeBufferPointer<UInt8>, in object: Int) -> Int? {
+        let node = nodes[object]
+        let count = Int(node.count)
+        if count == 0 { return nil }
+        let end = Int(node.end)
+        var key = Int(node.start)
+        if key >= end { key = object + 1 }
+        let wanted = name.count
+        for _ in 0..<count {
+            let k = nodes[key]
+            let value = key + 1
+            var after = next(after: value)
+            if after >= end { after = object + 1 }
+            if Int(k.end &- k.start) == wanted && (wanted == 0 || memcmp(bytes + Int(k.start), name.baseAddress!, wanted) == 0) {
+                nodes[object].start = UInt32(after)
+                return value
+            }
+            key = after
+        }
+        return nil
+    }
+
+    /// In document order (the first of duplicates wins), comparing as Swift strings.
+    func findCarefully(_ name: String, in object: Int) -> Int? {
+        let count = Int(nodes[object].count)
+        var key = object + 1
+        for _ in 0..<count {
+            if let text = try? tape.string(key), text == name { return key + 1 }
+            key = next(after: key + 1)
+        }
+        return nil
+    }
 
     /// The tape index after the value at `index` and its descendants.
     @inline(__always)
@@ -471,56 +527,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// The tape index of `key`'s value, or nil.
     @inline(__always)
-    func find(_ key: Key) -> Int? {
-        let name = key.stringValue
-        if !careful {
-            let found: Int?? = name.utf8.withContiguousStorageIfAvailable { findPlain($0) }
-            if let found {
-                if let found { return found }
-                // A miss by bytes is a miss unless the name has non-ASCII characters (canonical equivalence).
-                if name.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
-            }
-        }
-        return findCarefully(name)
-    }
-
-    /// Byte comparison from just after the last match, wrapping around once.
-    @inline(__always)
-    private func findPlain(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
-        let nodes = decoder.nodes
-        let node = nodes[object]
-        let count = Int(node.count)
-        if count == 0 { return nil }
-        let end = Int(node.end)
-        var key = Int(node.start)
-        if key >= end { key = object + 1 }
-        let base = decoder.bytes
-        let wanted = name.count
-        for _ in 0..<count {
-            let k = nodes[key]
-            let value = key + 1
-            var after = decoder.next(after: value)
-            if after >= end { after = object + 1 }
-            if Int(k.end - k.start) == wanted && (wanted == 0 || memcmp(base + Int(k.start), name.baseAddress!, wanted) == 0) {
-                nodes[object].start = UInt32(after)
-                return value
-            }
-            key = after
-        }
-        return nil
-    }
-
-    /// In document order (the first of duplicates wins), comparing as Swift strings.
-    private func findCarefully(_ name: String) -> Int? {
-        let tape = decoder.tape
-        let count = Int(tape.nodes[object].count)
-        var key = object + 1
-        for _ in 0..<count {
-            if let text = try? tape.string(key), text == name { return key + 1 }
-            key = tape.next(after: key + 1)
-        }
-        return nil
-    }
+    func find(_ key: Key) -> Int? { decoder.find(key.stringValue, in: object, careful: careful) }
 
     @inline(__always)
     private func value(_ key: Key) throws -> Int {
@@ -640,7 +647,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        let found = findCarefully("super") ?? decoder.tape.absentNull
+        let found = decoder.findCarefully("super", in: object) ?? decoder.tape.absentNull
         return TapeDecoder(tape: decoder.tape, index: found, path: .key(JSONSuperKey(), path), userInfo: decoder.info)
     }
 
