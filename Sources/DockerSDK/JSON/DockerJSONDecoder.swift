@@ -389,6 +389,7 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     /// Foundation's default `Data` strategy: a base64 string.
     func readData(_ node: Int, _ path: CodingPathNode) throws -> Data {
+        if nodes[node].kind == .null { throw mismatch(Data.self, node, path.keys) }
         let text = try readString(node, path.keys)
         guard let data = Data(base64Encoded: text) else {
             throw DecodingError.dataCorrupted(DecodingError.Context(
@@ -399,6 +400,7 @@ final class TapeDecoder: Decoder, SingleValueDecodingContainer {
 
     /// Foundation decodes a `URL` from a string.
     func readURL(_ node: Int, _ path: CodingPathNode) throws -> URL {
+        if nodes[node].kind == .null { throw mismatch(URL.self, node, path.keys) }
         let text = try readString(node, path.keys)
         guard let url = URL(string: text) else {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: path.keys, debugDescription: "Invalid URL string."))

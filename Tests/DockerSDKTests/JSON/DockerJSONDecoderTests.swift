@@ -423,6 +423,23 @@ final class DockerJSONDecoderTests: XCTestCase {
         }
     }
 
+    func testOtherDictionaryAndSpecialTypesLikeFoundation() {
+        for document in [#"{"1":"a","2":"b"}"#, #"{"1":"a","x":"b"}"#, #"{"-3":"a","03":"b"}"#, #"{}"#, #"[]"#, #"{"1":1}"#] {
+            same([Int: String].self, document)
+            same([String: String].self, document)
+            same([String: String?].self, document)
+        }
+        for document in [#"["aGk=",null]"#, #"["aGk="]"#, "[1]", "[true]", "[[]]", "[{}]", #"["!"]"#, #"{"a":"aGk="}"#, #"{"a":"http://x"}"#, #"["http://x/y z", ""]"#] {
+            same([Data?].self, document)
+            same([String: Data].self, document)
+            same([URL].self, document)
+            same([String: URL].self, document)
+            same([Date].self, document)
+        }
+        same([Date].self, "[0, 1.5, -1e9]")
+        same([String: Decimal].self, #"{"a":1.25,"b":-0,"c":1e-3}"#)
+    }
+
     func testDecoderUserInfoAndAPIVersion() throws {
         let key = CodingUserInfoKey(rawValue: "k")!
         struct Reads: Decodable { var seen: String?
