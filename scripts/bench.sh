@@ -12,9 +12,12 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 # A daemon and the packages (idempotent); images: only busybox is needed.
 DOCKERSDK_IMAGES=busybox bash scripts/setup.sh >&2
 
-command -v cc >/dev/null && pkg-config --exists libcurl || { log "need cc and libcurl (scripts/setup.sh installs libcurl4-openssl-dev)"; exit 1; }
+# The C compiler: cc, else the clang that comes with the Swift toolchain.
+CC=${CC:-$(command -v cc || command -v clang || true)}
+[ -n "$CC" ] && pkg-config --exists libcurl || { log "need a C compiler and libcurl (scripts/setup.sh installs libcurl4-openssl-dev)"; exit 1; }
 mkdir -p "$root/.build/bench"
-cc -O2 -o "$root/.build/bench/baseline" "$root/bench/baseline.c" $(pkg-config --cflags --libs libcurl) -lpthread
+# shellcheck disable=SC2046
+"$CC" -O2 -o "$root/.build/bench/baseline" "$root/bench/baseline.c" $(pkg-config --cflags --libs libcurl) -lpthread
 
 args=(--c-baseline "$root/.build/bench/baseline" --results "$root/bench/results.json")
 if python3 -c 'import docker' 2>/dev/null; then
