@@ -1,150 +1,187 @@
 import DockerSDK
 import Foundation
 
-/// Command-line options.
-struct BenchOptions {
-    var iterations = 2000
-    var socket = "/var/run/docker.sock"
-    var python = true
-    var c = true
-    var memoryMB = 100
-    var stages = false
+/// One row of the table: what each client measured, in `unit`.
+struct Row: Codable {
+    var name: String
+    /// `us` (latency, lower is better), `req/s` or `MB/s` (higher is better).
+    var unit: String
+    var clients: [String: Samples] = [:]
+    /// What the ratio is judged against, e.g. `<= 1.5 x C`.
+    var target: String?
+    var note: String?
 
-    init(arguments: [String]) {
-        var rest = arguments[...]
-        while let argument = rest.popFirst() {
-            switch argument {
-            case "--iterations": iterations = rest.popFirst().flatMap(Int.init) ?? iterations
-            case "--socket": socket = rest.popFirst() ?? socket
-            case "--no-python": python = false
-            case "--no-c": c = false
-            case "--stages": stages = true
-            case "--memory-mb": memoryMB = rest.popFirst().flatMap(Int.init) ?? memoryMB
-            default:
-                FileHandle.standardError.write(Data("usage: dockersdk-bench [--iterations N] [--socket PATH] [--no-python] [--no-c] [--memory-mb N (0 skips)] [--stages]\n".utf8))
-                exit(2)
-            }
-        }
-        // Bounded: at most 20 000 iterations per operation and client.
-        iterations = min(max(iterations, 10), 20_000)
-        memoryMB = min(max(memoryMB, 0), 1024)
-    }
+    var higherIsBetter: Bool { unit != "us" }
 }
 
-/// Runs every client on both operations and prints the table.
+/// Runs every row, interleaving the clients in rounds so load from elsewhere falls on all alike.
 struct Bench {
     let options: BenchOptions
+    let docker: DockerClient
+    let resources: BenchResources
+    let version: APIVersion
+    let cli: String?
+    let python: String?
 
-    func run() async throws {
-        let transport = CurlTransport(host: .unix(path: options.socket))
-        let docker = try DockerClient(host: .unix(path: options.socket), transport: transport, environment: [:])
-        let version = try await docker.apiVersion()
-        let container = try await BenchContainer.create(transport: transport, apiVersion: version)
-        var results: [String: [String: Samples]] = [:]
-        var failure: (any Error)?
-        let workDir = NSTemporaryDirectory() + "dockersdk-bench-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: workDir) }
-        do {
-            try FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
-            let cProgram = options.c ? attempt("C baseline") { try CBaseline.compile(in: workDir) } : nil
-            let rounds = 4
-            let perRound = max(1, options.iterations / rounds)
-            print("dockersdk-bench: \(perRound * rounds) iterations per operation in \(rounds) interleaved rounds, API \(version), "
-                + "container \(container.id.prefix(12))")
-            // Rounds alternate the clients so load from other processes falls on all of them alike.
-            for _ in 0..<rounds {
-                Samples.merge(&results["SDK"], try await SDKBench.measure(
-                    docker: docker, container: container.id, apiVersion: version, iterations: perRound))
-                if let cProgram {
-                    Samples.merge(&results["C"], attempt("C baseline") {
-                        try CBaseline.measure(executable: cProgram, socket: options.socket, container: container.id,
-                                              apiVersion: "\(version)", iterations: perRound)
-                    })
-                }
-                if options.python {
-                    Samples.merge(&results["docker-py"], attempt("docker-py baseline") {
-                        try PythonBaseline.measure(socket: options.socket, container: container.id, apiVersion: "\(version)",
-                                                   iterations: perRound)
-                    })
-                }
-            }
-        } catch {
-            failure = error
-        }
-        await container.remove()
-        if let failure { throw failure }
-        Report(results: results).print()
-        if options.stages {
-            print("\nstages of a ping (us):        mean     p50     p99")
-            for (name, samples) in try await Stages.measure(socket: options.socket, iterations: options.iterations) {
-                print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
-                    + [samples.mean, samples.percentile(50), samples.percentile(99)].map { micros($0).leftPad(8) }.joined())
-            }
-        }
-        if options.memoryMB > 0 {
-            do {
-                let m = try await MemoryBench.measure(transport: transport, apiVersion: version, megabytes: options.memoryMB)
-                print(String(format: "\nlogs stream: %.1f MB in %.2f s (%.0f MB/s); peak RSS %d MB before, %d MB after (stream buffer limit %d KB)",
-                             Double(m.bytes) / 1e6, m.seconds, Double(m.bytes) / 1e6 / m.seconds,
-                             m.peakBeforeKB / 1024, m.peakAfterKB / 1024, transport.streamBufferLimit / 1024))
-            } catch {
-                FileHandle.standardError.write(Data("memory benchmark skipped: \(error)\n".utf8))
-            }
-        }
-        print("SDK transport: \(transport.statistics.requests) requests over \(transport.statistics.connectionsOpened) connection(s)")
+    init(options: BenchOptions) async throws {
+        self.options = options
+        docker = try DockerClient(host: .unix(path: options.socket), environment: [:])
+        resources = BenchResources(docker: docker)
+        version = try await docker.apiVersion()
+        cli = options.dockerCLI ? ["/usr/bin/docker", "/usr/local/bin/docker"].first { FileManager.default.isExecutableFile(atPath: $0) } : nil
+        python = options.python ? options.pythonBaseline : nil
     }
 
-    /// A baseline that cannot run (no compiler, no docker-py) is reported and skipped.
-    private func attempt<T>(_ name: String, _ body: () throws -> T) -> T? {
-        do {
-            return try body()
-        } catch {
-            FileHandle.standardError.write(Data("\(name) skipped: \(error)\n".utf8))
+    var c: String? { options.cBaseline }
+
+    /// The C baseline's output for `arguments` after the socket and version.
+    func cRun(_ arguments: [String], socket: String? = nil, timeout: TimeInterval = 300) throws -> String {
+        guard let c else { throw BenchError("no C baseline") }
+        return try runProgram(c, [socket ?? options.socket, "\(version)"] + arguments, timeout: timeout)
+    }
+
+    func pyRun(_ arguments: [String], timeout: TimeInterval = 300) throws -> String {
+        guard let python else { throw BenchError("no docker-py baseline") }
+        return try runProgram("/usr/bin/env", ["python3", python, options.socket, "\(version)"] + arguments, timeout: timeout)
+    }
+
+    /// A baseline that cannot run is reported once and left out of the row.
+    func attempt(_ what: String, _ body: () throws -> Samples?) -> Samples? {
+        do { return try body() } catch {
+            FileHandle.standardError.write(Data("\(what): \(error)\n".utf8))
             return nil
         }
     }
-}
 
-/// The table: mean, p50 and p99 per client and operation, and the SDK's ratios.
-struct Report {
-    let results: [String: [String: Samples]]
-
-    func print() {
-        let clients = ["SDK", "C", "docker-py"].filter { results[$0] != nil }
-        Swift.print("")
-        Swift.print(pad("operation", 12) + pad("client", 11) + pad("mean us", 10, right: true) + pad("p50 us", 10, right: true)
-            + pad("p99 us", 10, right: true))
-        for operation in ["ping", "inspect", "inspect-raw"] {
-            for client in clients {
-                guard let samples = results[client]?[operation] else { continue }
-                Swift.print(pad(operation, 12) + pad(client, 11) + pad(micros(samples.mean), 10, right: true)
-                    + pad(micros(samples.percentile(50)), 10, right: true) + pad(micros(samples.percentile(99)), 10, right: true))
-            }
+    func run() async throws -> [Row] {
+        var rows: [Row] = []
+        var failure: (any Error)?
+        do {
+            try await runRows(into: &rows)
+        } catch {
+            failure = error
         }
-        Swift.print("(inspect: SDK decodes a few fields with JSONDecoder, C only reads the bytes, docker-py parses all;"
-            + " inspect-raw: SDK without decoding)")
-        Swift.print("")
-        Swift.print(pad("operation", 12) + pad("ratio", 16) + pad("mean", 8, right: true) + pad("p50", 8, right: true)
-            + pad("p99", 8, right: true))
-        for operation in ["ping", "inspect", "inspect-raw"] {
-            guard let sdk = results["SDK"]?[operation] else { continue }
-            for other in ["C", "docker-py"] {
-                // inspect-raw (no JSON decoding) is compared with the baselines' inspect.
-                guard let base = results[other]?[operation == "inspect-raw" ? "inspect" : operation] else { continue }
-                Swift.print(pad(operation, 12) + pad("SDK/\(other)", 16)
-                    + pad(String(format: "%.2f", sdk.mean / base.mean), 8, right: true)
-                    + pad(String(format: "%.2f", sdk.percentile(50) / base.percentile(50)), 8, right: true)
-                    + pad(String(format: "%.2f", sdk.percentile(99) / base.percentile(99)), 8, right: true))
-            }
-        }
+        await resources.removeAll()
+        if let failure { throw failure }
+        return rows
     }
 
-    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let space = String(repeating: " ", count: max(0, width - text.count))
-        return right ? space + text : text + space
-    }
-}
+    private func runRows(into rows: inout [Row]) async throws {
+        let started = Date()
+        print("dockersdk-bench: API \(version), \(options.rounds) rounds; C \(c != nil ? "yes" : "no"), docker-py \(python != nil ? "yes" : "no"), CLI \(cli ?? "no")")
+        let target = try await resources.container(["sleep", "3600"], name: "target", start: true)
+        var listed: [String] = []
+        for n in 0..<20 {
+            listed.append(try await resources.container(["true"], name: "list-\(n)", extraLabels: ["com.dockersdk.bench.list": resources.instance]))
+        }
+        let listLabel = "com.dockersdk.bench.list=\(resources.instance)"
+        let listPath = "/containers/json?all=1&filters=" + (#"{"label":["\#(listLabel)"]}"#.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let check = try await docker.containers.list(all: true, filters: .label("com.dockersdk.bench.list", resources.instance))
+        guard check.count == 20 else { throw BenchError("expected 20 listed containers, got \(check.count)") }
 
-extension String {
-    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+        var ping = Row(name: "ping", unit: "us", target: "<= 1.15 x C; >= 4x faster than docker-py")
+        var inspect = Row(name: "container inspect (full model)", unit: "us", target: "<= 1.5 x C; >= 4x faster than docker-py")
+        var list = Row(name: "list of 20 containers", unit: "us", target: "<= 1.5 x C")
+        var lifecycle = Row(name: "create+start+wait+remove `true`", unit: "us", target: "<= 1.05 x C")
+        var exec = Row(name: "exec `echo hi` + exit code", unit: "us", target: "<= 1.05 x C")
+        let n = options.iterations
+        for round in 0..<options.rounds {
+            print("round \(round + 1)/\(options.rounds)...")
+            if options.runs("ping") {
+                ping.clients["SDK", default: Samples()].add(try await timeAsync(n) { _ = try await docker.system.ping() })
+                if let s = attempt("C ping", { Samples.parseTimes(try cRun(["get", "ping", "/_ping", "\(n)"]))["ping"] }) { ping.clients["C", default: Samples()].add(s) }
+                if let s = attempt("docker-py ping", { Samples.parseTimes(try pyRun(["get", "ping", "_ping", "\(n / 5)"]))["ping"] }) { ping.clients["docker-py", default: Samples()].add(s) }
+            }
+            if options.runs("inspect") {
+                inspect.clients["SDK", default: Samples()].add(try await timeAsync(n) { _ = try await docker.containers.inspect(target) })
+                if let s = attempt("C inspect", { Samples.parseTimes(try cRun(["get", "inspect", "/containers/\(target)/json", "\(n)"]))["inspect"] }) { inspect.clients["C", default: Samples()].add(s) }
+                if let s = attempt("docker-py inspect", { Samples.parseTimes(try pyRun(["get", "inspect", "inspect:\(target)", "\(n / 5)"]))["inspect"] }) { inspect.clients["docker-py", default: Samples()].add(s) }
+                if let cli { inspect.clients["docker CLI", default: Samples()].add(try cliTimes { try timeProcess(cli, ["inspect", target]) }) }
+            }
+            if options.runs("list") {
+                let filters = Filters.label("com.dockersdk.bench.list", resources.instance)
+                list.clients["SDK", default: Samples()].add(try await timeAsync(n) {
+                    let found = try await docker.containers.list(all: true, filters: filters)
+                    guard found.count == 20 else { throw BenchError("list returned \(found.count)") }
+                })
+                if let s = attempt("C list", { Samples.parseTimes(try cRun(["get", "list", listPath, "\(n)"]))["list"] }) { list.clients["C", default: Samples()].add(s) }
+                if let s = attempt("docker-py list", { Samples.parseTimes(try pyRun(["get", "list", "list:\(listLabel)", "\(n / 5)"]))["list"] }) { list.clients["docker-py", default: Samples()].add(s) }
+                if let cli { list.clients["docker CLI", default: Samples()].add(try cliTimes { try timeProcess(cli, ["ps", "-a", "--filter", "label=\(listLabel)"]) }) }
+            }
+            if options.runs("lifecycle") {
+                let k = options.lifecycle
+                lifecycle.clients["SDK", default: Samples()].add(try await timeAsync(k, warmup: 1) {
+                    let id = try await docker.containers.create(ContainerCreate(image: BenchResources.image, cmd: ["true"], labels: resources.labels)).id
+                    try await docker.containers.start(id)
+                    let result = try await docker.containers.wait(id)
+                    guard result.statusCode == 0 else { throw BenchError("true exited \(result.statusCode)") }
+                    try await docker.containers.remove(id)
+                })
+                if let s = attempt("C lifecycle", { Samples.parseTimes(try cRun(["lifecycle", BenchResources.image, resources.labelsJSON, "\(k)"]))["lifecycle"] }) { lifecycle.clients["C", default: Samples()].add(s) }
+                if let s = attempt("docker-py lifecycle", { Samples.parseTimes(try pyRun(["lifecycle", BenchResources.image, resources.labelsJSON, "\(k)"]))["lifecycle"] }) { lifecycle.clients["docker-py", default: Samples()].add(s) }
+                if let cli {
+                    let labelArgs = resources.labels.flatMap { ["--label", "\($0.key)=\($0.value)"] }
+                    lifecycle.clients["docker CLI", default: Samples()].add(try cliTimes(k) { try timeProcess(cli, ["run", "--rm"] + labelArgs + [BenchResources.image, "true"]) })
+                }
+            }
+            if options.runs("exec") {
+                let k = options.execs
+                exec.clients["SDK", default: Samples()].add(try await timeAsync(k, warmup: 2) {
+                    let result = try await docker.exec.run(["echo", "hi"], in: target)
+                    guard result.exitCode == 0, result.stdoutText == "hi\n" else { throw BenchError("exec: \(result.exitCode) \(result.stdoutText)") }
+                })
+                if let s = attempt("C exec", { Samples.parseTimes(try cRun(["exec", target, "\(k)"]))["exec"] }) { exec.clients["C", default: Samples()].add(s) }
+                if let s = attempt("docker-py exec", { Samples.parseTimes(try pyRun(["exec", target, "\(k)"]))["exec"] }) { exec.clients["docker-py", default: Samples()].add(s) }
+                if let cli { exec.clients["docker CLI", default: Samples()].add(try cliTimes { try timeProcess(cli, ["exec", target, "echo", "hi"]) }) }
+            }
+        }
+        for row in [ping, inspect, list, lifecycle, exec] where !row.clients.isEmpty { rows.append(row) }
+
+        if options.runs("concurrent") {
+            for tasks in [8, 64] {
+                var row = Row(name: "\(tasks) concurrent tasks: inspect", unit: "req/s", target: ">= 0.75 x 8 C threads")
+                for _ in 0..<max(1, options.rounds / 2) {
+                    row.clients["SDK", default: Samples()].add(try await concurrentInspect(target, tasks: tasks))
+                    if let s = attempt("C throughput", {
+                        let fields = Samples.parseFields(try cRun(["throughput", "/containers/\(target)/json", "8", "\(options.seconds)"]))["throughput"]
+                        return fields.map { Samples(values: [$0["requests", default: 0] / $0["seconds", default: 1]]) }
+                    }) { row.clients["C (8 threads)", default: Samples()].add(s) }
+                }
+                rows.append(row)
+            }
+        }
+        if options.runs("waits") { rows.append(contentsOf: try await openWaits()) }
+        if options.runs("logs") && options.logMB > 0 || options.runs("replay") && options.logMB > 0 {
+            rows.append(contentsOf: try await LogRows(bench: self).run())
+        }
+        if options.runs("decode") { rows.append(contentsOf: try await DecodeRows(bench: self, target: target, listPath: listPath).run()) }
+        print(String(format: "(ran %.0f s)", Date().timeIntervalSince(started)))
+    }
+
+    /// `options.cli` timed runs of a docker CLI command, in microseconds.
+    func cliTimes(_ count: Int? = nil, _ body: () throws -> Double) throws -> Samples {
+        _ = try body()
+        return Samples(values: try (0..<(count ?? options.cli)).map { _ in try body() })
+    }
+
+    /// Requests per second of `tasks` tasks each inspecting in a loop for `options.seconds`.
+    func concurrentInspect(_ id: String, tasks: Int) async throws -> Samples {
+        let docker = self.docker
+        let until = nowNanos() + UInt64(options.seconds * 1e9)
+        let start = nowNanos()
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<tasks {
+                group.addTask {
+                    var count = 0
+                    while nowNanos() < until {
+                        _ = try await docker.containers.inspect(id)
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Samples(values: [Double(total) / (Double(nowNanos() - start) / 1e9)])
+    }
 }

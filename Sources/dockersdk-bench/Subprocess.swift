@@ -1,13 +1,14 @@
 import Foundation
 
 /// Runs a program to its end (killed after `timeout` seconds) and returns its standard output.
-func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) throws -> String {
+@discardableResult
+func runProgram(_ executable: String, _ arguments: [String], timeout: TimeInterval, discardOutput: Bool = false) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     let output = Pipe()
     let errors = Pipe()
-    process.standardOutput = output
+    process.standardOutput = discardOutput ? FileHandle.nullDevice : output
     process.standardError = errors
     try process.run()
     let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
@@ -15,16 +16,22 @@ func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) thr
     let errorBox = ErrorOutput()
     let reader = Thread { errorBox.data = errors.fileHandleForReading.readDataToEndOfFile() }
     reader.start()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let data = discardOutput ? Data() : output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     while !errorBox.done { usleep(1000) }
-    let errorData = errorBox.data
     timer.cancel()
     guard process.terminationStatus == 0 else {
-        throw BenchError("\(executable) \(arguments.prefix(3).joined(separator: " ")) failed (status \(process.terminationStatus)): "
-            + String(decoding: errorData.suffix(2000), as: UTF8.self))
+        throw BenchError("\(executable) \(arguments.prefix(4).joined(separator: " ")) failed (status \(process.terminationStatus)): "
+            + String(decoding: errorBox.data.suffix(2000), as: UTF8.self))
     }
     return String(decoding: data, as: UTF8.self)
+}
+
+/// Wall time of one program run, in microseconds (process start included: what a shell user waits).
+func timeProcess(_ executable: String, _ arguments: [String], timeout: TimeInterval = 120) throws -> Double {
+    let start = nowNanos()
+    try runProgram(executable, arguments, timeout: timeout, discardOutput: true)
+    return Double(nowNanos() - start) / 1000
 }
 
 struct BenchError: Error, CustomStringConvertible {

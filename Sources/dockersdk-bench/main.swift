@@ -1,13 +1,22 @@
 import DockerSDK
 import Foundation
 
-// dockersdk-bench: latency of the SDK against a C libcurl baseline and docker-py, on the local daemon.
-//
-//   swift run -c release dockersdk-bench [--iterations N] [--socket PATH] [--no-python] [--no-c]
+// dockersdk-bench: the SDK's public API against one reused libcurl handle in C, docker-py and the
+// docker CLI, on the live daemon. Run it through scripts/bench.sh (builds release, compiles the C
+// baseline, checks docker-py and the CLI). Everything it creates is labelled and removed.
 
+signal(SIGPIPE, SIG_IGN)
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
 do {
-    try await Bench(options: options).run()
+    let bench = try await Bench(options: options)
+    let rows = try await bench.run()
+    let report = Report(rows: rows, apiVersion: "\(bench.version)", options: options)
+    print("")
+    print(report.markdown())
+    if let path = options.results {
+        try report.json().write(to: URL(fileURLWithPath: path))
+        print("results: \(path)")
+    }
 } catch {
     FileHandle.standardError.write(Data("dockersdk-bench: \(error)\n".utf8))
     exit(1)

@@ -167,9 +167,10 @@ actor VersionNegotiator {
 /// The JSON coding conventions of the Engine API.
 enum JSONCoding {
     /// Decodes `data`, turning a failure into `DockerError.malformedResponse` without quoting the body.
+    /// `DockerJSONDecoder` gives Foundation's `JSONDecoder` results, faster (see its documentation).
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try DockerJSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
             throw DockerError.malformedResponse("cannot decode \(T.self) from \(what) (\(data.count) bytes): \(describe(error))")
         }
