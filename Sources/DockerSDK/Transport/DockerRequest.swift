@@ -16,6 +16,8 @@ public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, Custo
     public var apiVersion: APIVersion?
     /// The whole request's time limit; `nil` waits as long as the daemon takes.
     public var timeout: Duration?
+    /// The largest response body kept for a unary call; `nil` takes the transport's limit.
+    public var responseBodyLimit: Int?
 
     /// Creates a request.
     public init(
@@ -50,9 +52,25 @@ public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, Custo
 
     private static let unreserved = CharacterSet(charactersIn:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let imageReferenceAllowed = unreserved.union(CharacterSet(charactersIn: "/:@"))
 
+    /// A query name or value, percent-encoded.
     static func encode(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
+    }
+
+    /// What a path segment keeps unescaped besides RFC 3986's unreserved characters.
+    enum SegmentKind {
+        /// An ID or name: nothing else.
+        case identifier
+        /// An image reference: `/`, `:` and `@` too (the daemon routes on them).
+        case imageReference
+    }
+
+    /// The one helper that percent-encodes a value (an ID, a name, an image reference) for use in a path.
+    static func pathSegment(_ value: String, keeping kind: SegmentKind = .identifier) -> String {
+        let allowed = kind == .identifier ? unreserved : imageReferenceAllowed
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 }
 
