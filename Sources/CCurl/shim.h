@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -79,6 +80,9 @@ static inline unsigned long long dsdk_now_ns(void) {
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (unsigned long long)t.tv_sec * 1000000000ULL + (unsigned long long)t.tv_nsec;
 }
+
+/// Names the calling thread (a new thread inherits its creator's name on Linux).
+static inline void dsdk_name_thread(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }
 
 /// A non-blocking, close-on-exec eventfd for waking the event loop.
 static inline int dsdk_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }

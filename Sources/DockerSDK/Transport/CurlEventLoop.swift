@@ -345,25 +345,16 @@ final class CurlEventLoop: @unchecked Sendable {
     }
 
     private func run() {
+        dsdk_name_thread("dockersdk-loop")
         var fds: [pollfd] = []
         var owners: [Int] = []          // per pollfd: -1 wake, 0 multi, 1 source
         var multiOf: [CurlMulti?] = []
         var sourceOf: [(any LoopSource)?] = []
         while true {
-            lock.lock()
-            let jobs = inbox
-            inbox = []
-            wakePending = false
-            lock.unlock()
-            for job in jobs { job() }
-
+            // In functions of their own, so that nothing they held stays alive while the loop polls.
+            runJobs()
             let now = monotonicNanos()
-            let all = [main] + Array(multis.values)
-            for multi in all { multi.runTimerIfDue(now: now) }
-            for source in Array(sources.values) {
-                if let deadline = source.deadline, deadline <= now { source.timerFired(now: now) }
-            }
-            finishTransfers(all)
+            runTimers(now: now)
 
             lock.lock()
             let idle = inbox.isEmpty && main.isIdle && multis.isEmpty && sources.isEmpty
@@ -376,6 +367,31 @@ final class CurlEventLoop: @unchecked Sendable {
             lock.unlock()
             if hasJobs { continue }
 
+            pollOnce(now: now, &fds, &owners, &multiOf, &sourceOf)
+        }
+    }
+
+    private func runJobs() {
+        lock.lock()
+        let jobs = inbox
+        inbox = []
+        wakePending = false
+        lock.unlock()
+        for job in jobs { job() }
+    }
+
+    private func runTimers(now: UInt64) {
+        let all = [main] + Array(multis.values)
+        for multi in all { multi.runTimerIfDue(now: now) }
+        for source in Array(sources.values) {
+            if let deadline = source.deadline, deadline <= now { source.timerFired(now: now) }
+        }
+        finishTransfers(all)
+    }
+
+    private func pollOnce(now: UInt64, _ fds: inout [pollfd], _ owners: inout [Int], _ multiOf: inout [CurlMulti?],
+                          _ sourceOf: inout [(any LoopSource)?]) {
+            let all = [main] + Array(multis.values)
             fds.removeAll(keepingCapacity: true)
             owners.removeAll(keepingCapacity: true)
             multiOf.removeAll(keepingCapacity: true)
@@ -399,7 +415,7 @@ final class CurlEventLoop: @unchecked Sendable {
             }
             let wait: Int64 = deadline == .max ? -1 : Int64(deadline > now ? deadline - now : 0)
             let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), wait) }
-            guard ready > 0 else { continue }
+            guard ready > 0 else { return }
             for i in fds.indices where fds[i].revents != 0 {
                 switch owners[i] {
                 case -1:
@@ -414,7 +430,6 @@ final class CurlEventLoop: @unchecked Sendable {
             finishTransfers(all)
             for i in sourceOf.indices { sourceOf[i] = nil }
             for i in multiOf.indices { multiOf[i] = nil }
-        }
     }
 
     private func finishTransfers(_ all: [CurlMulti]) {

@@ -15,7 +15,7 @@ final class CurlHijackedConnection: HijackedConnection, @unchecked Sendable {
     let status: Int
     let headers: HTTPHeaders
     let output: ByteStream
-    private let session: HijackSession
+    let session: HijackSession
 
     private init(session: HijackSession, status: Int, headers: HTTPHeaders) {
         self.session = session
@@ -348,6 +348,7 @@ final class HijackSession: LoopSource, @unchecked Sendable {
         deadline = nil
         loop.detach(self)
         loop.detach(multi)
+        connect.onFinish = nil   // no cycle left through the closure
         if connectionHeld {
             connectionHeld = false
             if multi.active[easy.handle] != nil {

@@ -294,4 +294,22 @@ final class EventLoopTransportTests: XCTestCase {
         let error = dockerError(await expectError(5) { try await docker.openHijacked("POST", "/containers/c/attach") })
         XCTAssertEqual(error, .timedOut(seconds: 0.3, call: "POST /containers/c/attach"))
     }
+
+    func testADroppedSessionIsFreed() async throws {
+        let head = "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+        let fake = try fakeDaemon { _, c in
+            c.send(head + "hello")
+            _ = c.waitForClientClose(timeout: 5)
+            c.close()
+        }
+        let transport = CurlTransport(host: .unix(path: fake.path))
+        weak var probe: HijackSession?
+        do {
+            let connection = try await within(5) { try await transport.hijack(DockerRequest(method: "POST", path: "/attach")) }
+            probe = (connection as? CurlHijackedConnection)?.session
+            XCTAssertNotNil(probe)
+        }
+        let freed = fake.wait(timeout: 3) { probe == nil }
+        XCTAssertTrue(freed, "the dropped session was not freed")
+    }
 }
