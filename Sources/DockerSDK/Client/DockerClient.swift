@@ -94,9 +94,10 @@ public final class DockerClient: Sendable {
         longRunning: Bool = false, versioned: Bool = true
     ) async throws -> DockerResponse {
         let version = versioned ? try await apiVersion() : nil
-        let request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
+        var request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
                                     apiVersion: version,
                                     timeout: timeLimit(timeout, default: longRunning ? nil : configuration.unaryTimeout))
+        request.longRunning = longRunning
         logger.trace("request", metadata: ["method": "\(method)", "path": "\(path)"])
         let response: DockerResponse
         do {

@@ -27,7 +27,7 @@ import Foundation
 // lane's sockets and timer are known from its callbacks, so the loop just starts polling them)
 // and suspends; the loop resumes it when the transfer ends. At most `inlineLimit` (cores - 1,
 // at least 1) calls run inline at once so they cannot take every cooperative thread; the others,
-// and calls without a time limit (wait, stop, restart, streams: the daemon holds them by design),
+// and calls the daemon holds by design (wait, stop, restart: `DockerRequest.longRunning`; streams),
 // go straight to the loop's main multi handle.
 //
 // Connections are reused: a lane keeps its connection between calls (lanes are taken last-in
@@ -346,10 +346,6 @@ final class CurlEventLoop: @unchecked Sendable {
 
     private func run() {
         dsdk_name_thread("dockersdk-loop")
-        var fds: [pollfd] = []
-        var owners: [Int] = []          // per pollfd: -1 wake, 0 multi, 1 source
-        var multiOf: [CurlMulti?] = []
-        var sourceOf: [(any LoopSource)?] = []
         while true {
             // In functions of their own, so that nothing they held stays alive while the loop polls.
             runJobs()
@@ -367,7 +363,7 @@ final class CurlEventLoop: @unchecked Sendable {
             lock.unlock()
             if hasJobs { continue }
 
-            pollOnce(now: now, &fds, &owners, &multiOf, &sourceOf)
+            pollOnce(now: now)
         }
     }
 
@@ -389,47 +385,44 @@ final class CurlEventLoop: @unchecked Sendable {
         finishTransfers(all)
     }
 
-    private func pollOnce(now: UInt64, _ fds: inout [pollfd], _ owners: inout [Int], _ multiOf: inout [CurlMulti?],
-                          _ sourceOf: inout [(any LoopSource)?]) {
-            let all = [main] + Array(multis.values)
-            fds.removeAll(keepingCapacity: true)
-            owners.removeAll(keepingCapacity: true)
-            multiOf.removeAll(keepingCapacity: true)
-            sourceOf.removeAll(keepingCapacity: true)
-            fds.append(pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0))
-            owners.append(-1); multiOf.append(nil); sourceOf.append(nil)
-            var deadline: UInt64 = .max
-            for multi in all {
-                for (fd, events) in multi.sockets {
-                    fds.append(pollfd(fd: fd, events: events, revents: 0))
-                    owners.append(0); multiOf.append(multi); sourceOf.append(nil)
-                }
-                if let d = multi.deadline { deadline = min(deadline, d) }
+    /// Polls every descriptor the multi handles and sources want (and the eventfd) once, until the
+    /// nearest timer, and hands what is ready to its owner.
+    private func pollOnce(now: UInt64) {
+        let all = [main] + Array(multis.values)
+        var fds = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        var multiOf: [CurlMulti?] = [nil]
+        var sourceOf: [(any LoopSource)?] = [nil]
+        var deadline: UInt64 = .max
+        for multi in all {
+            for (fd, events) in multi.sockets {
+                fds.append(pollfd(fd: fd, events: events, revents: 0))
+                multiOf.append(multi)
+                sourceOf.append(nil)
             }
-            for source in sources.values {
-                if let d = source.deadline { deadline = min(deadline, d) }
-                let events = source.wantedEvents
-                guard source.fd >= 0, events != 0 else { continue }
-                fds.append(pollfd(fd: source.fd, events: events, revents: 0))
-                owners.append(1); multiOf.append(nil); sourceOf.append(source)
+            if let d = multi.deadline { deadline = min(deadline, d) }
+        }
+        for source in sources.values {
+            if let d = source.deadline { deadline = min(deadline, d) }
+            let events = source.wantedEvents
+            guard source.fd >= 0, events != 0 else { continue }
+            fds.append(pollfd(fd: source.fd, events: events, revents: 0))
+            multiOf.append(nil)
+            sourceOf.append(source)
+        }
+        let wait: Int64 = deadline == .max ? -1 : Int64(deadline > now ? deadline - now : 0)
+        let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), wait) }
+        guard ready > 0 else { return }
+        for i in fds.indices where fds[i].revents != 0 {
+            if i == 0 {
+                var value: UInt64 = 0
+                _ = Foundation.read(wakeFD, &value, 8)
+            } else if let multi = multiOf[i] {
+                multi.socketReady(fds[i].fd, revents: fds[i].revents)
+            } else {
+                sourceOf[i]?.ready(revents: fds[i].revents)
             }
-            let wait: Int64 = deadline == .max ? -1 : Int64(deadline > now ? deadline - now : 0)
-            let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), wait) }
-            guard ready > 0 else { return }
-            for i in fds.indices where fds[i].revents != 0 {
-                switch owners[i] {
-                case -1:
-                    var value: UInt64 = 0
-                    _ = Foundation.read(wakeFD, &value, 8)
-                case 0:
-                    multiOf[i]?.socketReady(fds[i].fd, revents: fds[i].revents)
-                default:
-                    sourceOf[i]?.ready(revents: fds[i].revents)
-                }
-            }
-            finishTransfers(all)
-            for i in sourceOf.indices { sourceOf[i] = nil }
-            for i in multiOf.indices { multiOf[i] = nil }
+        }
+        finishTransfers(all)
     }
 
     private func finishTransfers(_ all: [CurlMulti]) {

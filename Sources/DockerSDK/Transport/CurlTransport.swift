@@ -67,7 +67,7 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         defer { gate?.release() }
         let limit = request.responseBodyLimit ?? maxResponseBodySize
         let loop = self.loop
-        if request.timeout != nil, let lane = loop.takeInlineLane() {
+        if !request.longRunning, let lane = loop.takeInlineLane() {
             // The fast path: drive the lane on this thread for a moment.
             let call: CurlRequest
             do {
@@ -89,8 +89,10 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                 loop.endInline()
                 if let (_, code) = done.first {
                     call.multi = nil
+                    // Read the outcome before the lane (and its easy handle) can serve another call.
+                    let outcome = Result { try result(call, code) }
                     loop.putLane(lane)
-                    return try result(call, code)
+                    return try outcome.get()
                 }
                 if call.isCancelled {
                     lane.multi.remove(call)
@@ -100,9 +102,10 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                 // Longer than the budget: the loop takes the lane over as it is.
                 return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DockerResponse, any Error>) in
                     call.onFinish = { [self] code in
+                        let outcome = Result { try result(call, code) }
                         loop.detach(lane.multi)
                         loop.putLane(lane)
-                        continuation.resume(with: Result { try result(call, code) })
+                        continuation.resume(with: outcome)
                     }
                     call.handOver(to: loop) { loop.attach(lane.multi) }
                 }

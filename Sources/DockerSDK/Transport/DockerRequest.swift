@@ -18,6 +18,9 @@ public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, Custo
     public var timeout: Duration?
     /// The largest response body kept for a unary call; `nil` takes the transport's limit.
     public var responseBodyLimit: Int?
+    /// The daemon holds the call by design (wait, stop, restart): the libcurl transport sends it
+    /// straight to its event loop instead of first trying to answer it on the calling thread.
+    var longRunning = false
 
     /// Creates a request.
     public init(
