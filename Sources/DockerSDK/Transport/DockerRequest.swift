@@ -141,6 +141,11 @@ public struct HTTPHeaders: Sendable, Equatable, Codable, Sequence {
         }
     }
 
+    /// Room for `n` headers without regrowing.
+    mutating func reserveCapacity(_ n: Int) {
+        storage.reserveCapacity(n)
+    }
+
     /// Adds a header.
     public mutating func add(name: String, value: String) {
         storage.append((name: name, value: value))
