@@ -361,9 +361,9 @@ final class CurlEventLoop: @unchecked Sendable {
             }
             let hasJobs = !inbox.isEmpty
             lock.unlock()
-            if hasJobs { continue }
-
-            pollOnce(now: now)
+            // Jobs waiting: look at the descriptors without sleeping, so that a stream of jobs
+            // cannot keep the loop from serving sockets.
+            pollOnce(now: now, sleep: !hasJobs)
         }
     }
 
@@ -387,7 +387,7 @@ final class CurlEventLoop: @unchecked Sendable {
 
     /// Polls every descriptor the multi handles and sources want (and the eventfd) once, until the
     /// nearest timer, and hands what is ready to its owner.
-    private func pollOnce(now: UInt64) {
+    private func pollOnce(now: UInt64, sleep: Bool) {
         let all = [main] + Array(multis.values)
         var fds = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         var multiOf: [CurlMulti?] = [nil]
@@ -409,7 +409,7 @@ final class CurlEventLoop: @unchecked Sendable {
             multiOf.append(nil)
             sourceOf.append(source)
         }
-        let wait: Int64 = deadline == .max ? -1 : Int64(deadline > now ? deadline - now : 0)
+        let wait: Int64 = !sleep ? 0 : deadline == .max ? -1 : Int64(deadline > now ? deadline - now : 0)
         let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), wait) }
         guard ready > 0 else { return }
         for i in fds.indices where fds[i].revents != 0 {

@@ -263,10 +263,18 @@ final class HijackSession: LoopSource, @unchecked Sendable {
         if bodyLeft == 0 { teardown(nil) }
     }
 
-    /// Reads what the socket (and TLS) holds while the consumer has room.
+    /// Reads what the socket (and TLS) holds while the consumer has room; at most 1 MB at a time,
+    /// then the loop serves the others first (a read job is queued: TLS may hold bytes the socket
+    /// no longer shows).
     func readOutput() {
         guard phase == .open else { return }
+        var reads = 0
         while phase == .open {
+            reads += 1
+            if reads > 16 {
+                loop.post { [self] in readOutput() }
+                return
+            }
             guard channel.hasRoom else {
                 readPaused = true
                 return
