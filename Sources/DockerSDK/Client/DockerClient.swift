@@ -188,7 +188,7 @@ public final class DockerClient: Sendable {
         DockerError.from(status: status, body: body, requested: request.apiVersion)
     }
 
-    /// The body of an error answer, at most 1 MB, bounded in time like a unary call.
+    /// The body of an error answer, at most 1 MB (a refused upgrade's within the handshake's time limit).
     private func collectRefusal(_ body: ByteStream, _ request: DockerRequest) async throws -> Data {
         var data = Data()
         do {

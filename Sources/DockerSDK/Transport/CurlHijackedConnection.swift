@@ -74,6 +74,8 @@ final class HijackSession: LoopSource, @unchecked Sendable {
     private var handshake: CheckedContinuation<(Int, HTTPHeaders), any Error>?
     /// Bytes of a non-upgrade (error) answer's body still to read; nil reads to the end.
     private var bodyLeft: Int?
+    /// Whether the daemon refused the upgrade (its error body is being read).
+    private var isRefusal = false
     private var readPaused = false
     private var writes: [(id: UInt64, data: Data, offset: Int, done: CheckedContinuation<Void, any Error>)] = []
     private var nextWriteID: UInt64 = 0
@@ -188,6 +190,7 @@ final class HijackSession: LoopSource, @unchecked Sendable {
     func timerFired(now: UInt64) {
         deadline = nil
         let seconds = request.timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
+        if isRefusal { return teardown(DockerError.timedOut(seconds: seconds)) }
         abortHandshake(DockerError.timedOut(seconds: seconds))
     }
 
@@ -239,11 +242,14 @@ final class HijackSession: LoopSource, @unchecked Sendable {
         }
         let rest = received.count > end ? Data(received[(received.startIndex + end)...]) : Data()
         received = Data()
-        deadline = nil
         phase = .open
         if parser.status != 101 && !(200..<300).contains(parser.status) {
-            // An error answer: its body is the output, up to its length; the client reads and maps it.
+            // An error answer: its body is the output, up to its length (still within the
+            // handshake's time limit); the client reads and maps it.
             bodyLeft = parser.contentLength
+            isRefusal = true
+        } else {
+            deadline = nil
         }
         let continuation = handshake
         handshake = nil

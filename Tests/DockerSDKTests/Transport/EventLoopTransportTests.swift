@@ -295,6 +295,17 @@ final class EventLoopTransportTests: XCTestCase {
         XCTAssertEqual(error, .timedOut(seconds: 0.3, call: "POST /containers/c/attach"))
     }
 
+    func testARefusedUpgradeWhoseBodyNeverEndsTimesOut() async throws {
+        let fake = try fakeDaemon { _, c in
+            c.send("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"message\":")
+            c.pause(10)
+        }
+        let docker = try DockerClient(host: .unix(path: fake.path), apiVersion: APIVersion(1, 41), environment: [:],
+                                      configuration: .init(unaryTimeout: .milliseconds(300)))
+        let error = dockerError(await expectError(5) { try await docker.openHijacked("POST", "/containers/c/attach") })
+        XCTAssertEqual(error, .timedOut(seconds: 0.3, call: "POST /containers/c/attach"))
+    }
+
     func testADroppedSessionIsFreed() async throws {
         let head = "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
         let fake = try fakeDaemon { _, c in
