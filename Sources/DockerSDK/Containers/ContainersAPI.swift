@@ -144,7 +144,8 @@ public struct ContainersAPI: Sendable {
         try await putArchive(id, path: path, tar: TarArchive.write(files, modificationTime: modificationTime))
     }
 
-    /// Downloads `path` from the container as a tar archive; a missing path is `.notFound`.
+    /// Downloads `path` from the container as a tar archive; a missing path is `.notFound`. The archive
+    /// is held in memory, up to `Configuration.maxResponseBodySize`: `archiveStream` streams larger ones.
     public func getArchive(_ id: String, path: String) async throws -> Data {
         try await client.send("GET", "/containers/\(Self.escape(id))/archive", query: [QueryItem("path", path)]).body
     }

@@ -228,6 +228,8 @@ public protocol DockerTransport: Sendable {
     /// Sends a request and returns once the headers are in; the body streams.
     func stream(_ request: DockerRequest) async throws -> DockerStreamResponse
     /// Sends a request that upgrades the connection to a raw two-way byte stream (attach, exec).
+    /// A daemon that refuses the upgrade answers with its status and its error body as the output;
+    /// `DockerClient` turns that into a typed error (transports may also throw it themselves).
     func hijack(_ request: DockerRequest) async throws -> any HijackedConnection
 }
 
@@ -239,10 +241,12 @@ public protocol HijackedConnection: Sendable {
     var headers: HTTPHeaders { get }
     /// The bytes the daemon sends, as they come.
     var output: ByteStream { get }
-    /// Sends bytes to the process's stdin.
+    /// Sends bytes to the process's stdin; returns once the socket took them. Output keeps being
+    /// read meanwhile, so a large input written before any output is read cannot deadlock.
     func write(_ data: Data) async throws
-    /// Half-closes the connection: the process sees end of input, output keeps coming.
+    /// Half-closes the connection once every write is out: the process sees end of input, output keeps coming.
     func closeWrite() async throws
-    /// Closes the connection both ways.
+    /// Closes the connection both ways; pending writes fail at once. Dropping the connection and
+    /// its output stream without closing it closes it too.
     func close()
 }

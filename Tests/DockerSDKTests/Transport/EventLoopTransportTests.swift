@@ -52,6 +52,24 @@ final class EventLoopTransportTests: XCTestCase {
         XCTAssertEqual(response.body.count, 100_000)
     }
 
+    func testAnArchiveOverTheLimitStreams() async throws {
+        let archive = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0) })
+        let fake = try fakeDaemon { _, c in
+            c.send(Raw.response(200, headers: ["Content-Type": "application/x-tar"], body: archive))
+        }
+        let docker = try DockerClient(host: .unix(path: fake.path), apiVersion: APIVersion(1, 41), environment: [:],
+                                      configuration: .init(maxResponseBodySize: 100_000))
+        let whole = dockerError(await expectError(5) { try await docker.containers.getArchive("c", path: "/data") })
+        XCTAssertEqual(whole, .responseTooLarge(call: "GET /containers/c/archive", limit: 100_000, size: 300_000))
+        let streamed = try await within(5) {
+            var all = Data()
+            for try await chunk in try await docker.containers.archiveStream("c", path: "/data") { all.append(chunk) }
+            return all
+        }
+        XCTAssertEqual(streamed, archive)
+        XCTAssertEqual(fake.requests.last?.target, "/v1.41/containers/c/archive?path=%2Fdata")
+    }
+
     // MARK: - Time limits
 
     func testMuteDaemonTimesOutWithTheConfiguredBound() async throws {
