@@ -72,6 +72,8 @@ final class CurlMulti: @unchecked Sendable {
     fileprivate(set) var deadline: UInt64?
     /// The transfers in the handle, by easy handle.
     private(set) var active: [UnsafeMutableRawPointer: CurlRequest] = [:]
+    /// Kept between inline drives: no allocation per call.
+    private var pollBuffer: [pollfd] = []
 
     init(maxConnects: Int) throws {
         _ = curlGlobalInit
@@ -157,6 +159,8 @@ final class CurlMulti: @unchecked Sendable {
     /// Returns the ended transfers (empty when the time ran out first).
     func drive(until end: UInt64, stop: () -> Bool) -> [(CurlRequest, CURLcode)] {
         var fds: [pollfd] = []
+        swap(&fds, &pollBuffer)   // uniquely referenced while in use: no copy on write
+        defer { swap(&fds, &pollBuffer) }
         while true {
             let done = takeFinished()
             if !done.isEmpty { return done }

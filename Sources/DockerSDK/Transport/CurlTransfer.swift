@@ -160,8 +160,10 @@ final class CurlRequest: @unchecked Sendable {
             dsdk_setopt_long(h, CURLOPT_TCP_KEEPINTVL, 15)
         }
 
-        var headers = request.headers
-        headers["Expect"] = ""
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        // No "Expect: 100-continue" round trip before a body.
+        headerList = curl_slist_append(headerList, "Expect:")
+        var contentType: String?
         switch request.method {
         case "GET":
             dsdk_setopt_long(h, CURLOPT_HTTPGET, 1)
@@ -169,14 +171,14 @@ final class CurlRequest: @unchecked Sendable {
             dsdk_setopt_long(h, CURLOPT_NOBODY, 1)
         default:
             if let body = request.body, let upload {
-                headers["Content-Type"] = body.contentType
+                contentType = body.contentType
                 dsdk_setopt_long(h, CURLOPT_POST, 1)
                 dsdk_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
                 dsdk_setopt_pointer(h, CURLOPT_READDATA, userdata)
                 if upload.size >= 0 {
                     dsdk_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.size))
                 } else {
-                    headers["Transfer-Encoding"] = "chunked"
+                    headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
                 }
             } else if request.method == "POST" || request.method == "PUT" {
                 dsdk_setopt_long(h, CURLOPT_POST, 1)
@@ -186,9 +188,16 @@ final class CurlRequest: @unchecked Sendable {
                 dsdk_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
             }
         }
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+        if let contentType {
+            headerList = curl_slist_append(headerList, "Content-Type: \(contentType)")   // the body's type wins
         }
+        if !request.headers.isEmpty {
+            for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+                if name == "Expect" || (contentType != nil && name == "Content-Type") { continue }
+                headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+            }
+        }
+        self.headerList = headerList
         dsdk_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
     }
 
