@@ -13,9 +13,14 @@ final class TransportLiveTests: XCTestCase {
     func testSixteenWaitsThenPingAndKillAnswer() async throws {
         let docker = try await Live.client()
         try await LiveContainers.with(docker, "transport-waits") { id, _ in
+            let before = try TransportLive.count("/proc/self/fd")
             let waits = (0..<16).map { _ in Task { try await docker.containers.wait(id) } }
             defer { for wait in waits { wait.cancel() } }
-            // Let the waits reach the daemon (bounded poll on the container still running and a ping).
+            // The waits are held by the daemon: each holds a connection of its own (bounded poll).
+            let held = await TransportLive.poll(seconds: 10) {
+                ((try? TransportLive.count("/proc/self/fd")) ?? 0) >= before + 16
+            }
+            XCTAssertTrue(held, "16 connections for the 16 waits")
             let ping = try await TransportLive.within(15) { try await docker.system.ping() }
             XCTAssertNotNil(ping.apiVersion)
             try await TransportLive.within(15) { try await docker.containers.kill(id) }
