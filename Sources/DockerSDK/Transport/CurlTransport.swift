@@ -18,7 +18,8 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
     public let maxResponseBodySize: Int
     /// How long connecting to the daemon may take.
     public let connectTimeout: Duration
-    let loop: CurlEventLoop
+    /// The event loop, or why it could not be set up (no descriptor or memory left): every call then fails with it.
+    private let loopOrError: Result<CurlEventLoop, DockerError>
     private let gate: RequestGate?
     private let counters = Counters()
 
@@ -49,11 +50,20 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         self.connectTimeout = connectTimeout
         gate = maxConcurrentRequests.map { RequestGate(limit: $0) }
         // An eventfd and a multi handle: failing to get them means the process is out of descriptors.
-        loop = try! CurlEventLoop()
+        do {
+            loopOrError = .success(try CurlEventLoop())
+        } catch {
+            loopOrError = .failure(error as? DockerError ?? .transport(code: -1, message: "\(error)"))
+        }
     }
 
     deinit {
-        loop.release()
+        if case .success(let loop) = loopOrError { loop.release() }
+    }
+
+    /// The event loop (throws when it could not be set up).
+    var loop: CurlEventLoop {
+        get throws { try loopOrError.get() }
     }
 
     public var hostDescription: String { host.description }
@@ -66,7 +76,7 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         try await gate?.acquire()
         defer { gate?.release() }
         let limit = request.responseBodyLimit ?? maxResponseBodySize
-        let loop = self.loop
+        let loop = try self.loop
         if !request.longRunning, let lane = loop.takeInlineLane() {
             // The fast path: drive the lane on this thread for a moment.
             let call: CurlRequest
@@ -141,10 +151,10 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
     public func stream(_ request: DockerRequest) async throws -> DockerStreamResponse {
         try Task.checkCancellation()
         let channel = ByteChannel(limit: streamBufferLimit)
+        let loop = try self.loop
         let easy = try loop.takeEasy()
         let call = try CurlRequest(easy: easy, request: request, host: host, kind: .stream(channel),
                                    connectTimeout: connectTimeout)
-        let loop = self.loop
         let counters = self.counters
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DockerStreamResponse, any Error>) in
@@ -176,7 +186,7 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
     public func hijack(_ request: DockerRequest) async throws -> any HijackedConnection {
         try Task.checkCancellation()
         counters.add(requests: 1, connections: 1)
-        return try await CurlHijackedConnection.open(request, host: host, loop: loop, bufferLimit: hijackBufferLimit,
+        return try await CurlHijackedConnection.open(request, host: host, loop: try loop, bufferLimit: hijackBufferLimit,
                                                      connectTimeout: connectTimeout)
     }
 }
