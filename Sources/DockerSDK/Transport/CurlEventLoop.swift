@@ -30,6 +30,12 @@ import Foundation
 // and calls the daemon holds by design (wait, stop, restart: `DockerRequest.longRunning`; streams),
 // go straight to the loop's main multi handle.
 //
+// Measured here (2 cores, load average 15, 10 000 pings from a nonisolated task): 1.04-1.25
+// context switches per ping (the C loop: 1.03-1.1), one poll and one curl timer run per call, about
+// 9% of calls handed over to the loop under that load; CPU per ping 28-34 us against 20-23 us for
+// C, the difference spread over Swift's retain/release, String and malloc (no single hot spot).
+// Called from the main actor, every call costs two more hops (4.6 context switches per ping).
+//
 // Connections are reused: a lane keeps its connection between calls (lanes are taken last-in
 // first-out, so sequential calls share one connection), and the main multi handle keeps a cache
 // of idle connections (CURLMOPT_MAXCONNECTS). A stream or call aborted mid-response loses its
