@@ -4,7 +4,12 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 
 typedef size_t (*dsdk_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 typedef int (*dsdk_xferinfo_callback)(void *userdata, curl_off_t dltotal, curl_off_t dlnow,
@@ -45,5 +50,41 @@ static inline int dsdk_tls_close_notify(CURL *h) {
 static inline size_t dsdk_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
 static inline size_t dsdk_readfunc_abort(void) { return CURL_READFUNC_ABORT; }
 static inline curl_socket_t dsdk_socket_bad(void) { return CURL_SOCKET_BAD; }
+
+// MARK: - multi interface (socket-action mode), for the event loop
+
+static inline CURLMcode dsdk_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode dsdk_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode dsdk_multi_setopt_socket_callback(CURLM *m, curl_socket_callback f) { return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, f); }
+static inline CURLMcode dsdk_multi_setopt_timer_callback(CURLM *m, curl_multi_timer_callback f) { return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, f); }
+
+/// The result code of a CURLMSG_DONE message (a union member Swift cannot name reliably).
+static inline CURLcode dsdk_msg_result(CURLMsg *m) { return m->data.result; }
+static inline int dsdk_msg_is_done(CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+
+static inline curl_socket_t dsdk_socket_timeout(void) { return CURL_SOCKET_TIMEOUT; }
+static inline int dsdk_pause_cont(void) { return CURLPAUSE_CONT; }
+
+/// poll(2) with a timeout in nanoseconds (negative: forever); ppoll is declared here because
+/// Swift's Glibc module does not always expose it without _GNU_SOURCE.
+extern int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *tmo_p, const sigset_t *sigmask);
+static inline int dsdk_poll_ns(struct pollfd *fds, unsigned long n, long long ns) {
+    if (ns < 0) return ppoll(fds, (nfds_t)n, NULL, NULL);
+    struct timespec t = { (time_t)(ns / 1000000000LL), (long)(ns % 1000000000LL) };
+    return ppoll(fds, (nfds_t)n, &t, NULL);
+}
+
+/// Monotonic clock in nanoseconds.
+static inline unsigned long long dsdk_now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (unsigned long long)t.tv_sec * 1000000000ULL + (unsigned long long)t.tv_nsec;
+}
+
+/// Names the calling thread (a new thread inherits its creator's name on Linux).
+static inline void dsdk_name_thread(const char *name) { prctl(PR_SET_NAME, name, 0, 0, 0); }
+
+/// A non-blocking, close-on-exec eventfd for waking the event loop.
+static inline int dsdk_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 #endif

@@ -28,8 +28,12 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     case requiresAPIVersion(feature: String, minimum: APIVersion, negotiated: APIVersion)
     /// The task was cancelled; the transfer was aborted.
     case cancelled
-    /// The request took longer than its time limit.
-    case timedOut(seconds: Double)
+    /// The call (`call`, e.g. `GET /containers/json`, when known) took longer than its time limit
+    /// (see `DockerClient.Configuration` and `DockerClient.withTimeout`).
+    case timedOut(seconds: Double, call: String? = nil)
+    /// A unary response body was larger than the limit (`DockerClient.Configuration.maxResponseBodySize`);
+    /// `size` is the announced length, or what had arrived when the limit was crossed.
+    case responseTooLarge(call: String, limit: Int, size: Int)
     /// Any other transport failure, with libcurl's code and message.
     case transport(code: Int, message: String)
     /// `POST /build` failed: the daemon's message, its exit code when a `RUN` failed, and the step it
@@ -88,7 +92,10 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case let .requiresAPIVersion(feature, minimum, negotiated):
             return "\(feature) requires API version \(minimum), but the daemon's API version is \(negotiated)"
         case .cancelled: return "Cancelled"
-        case .timedOut(let s): return "Timed out after \(s) s"
+        case let .timedOut(s, call): return call.map { "\($0) timed out after \(s) s" } ?? "Timed out after \(s) s"
+        case let .responseTooLarge(call, limit, size):
+            return "The response to \(call) is larger than the limit of \(limit) bytes (\(size) bytes); "
+                + "raise DockerClient.Configuration.maxResponseBodySize or use a streaming call"
         case let .transport(code, m): return "Transport error (curl \(code)): \(m)"
         case let .buildFailed(step, m, _):
             return "Build failed" + (step.map { " at \($0)" } ?? "") + ": \(m)"
@@ -96,6 +103,14 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     }
 
     public var errorDescription: String? { description }
+
+    /// The limit of a `.timedOut(seconds:)` that does not name its call yet.
+    var unnamedTimeout: Double? {
+        switch self {
+        case let .timedOut(s, nil): s
+        default: nil
+        }
+    }
 
     /// Maps a non-2xx response to a typed error, keeping the daemon's message.
     public static func from(status: Int, body: Data, requested: APIVersion?) -> DockerError {

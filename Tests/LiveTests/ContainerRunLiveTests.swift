@@ -92,7 +92,7 @@ final class ContainerRunLiveTests: XCTestCase {
             try await docker.containers.run("dockersdk/busybox", ["sleep", "300"],
                                             options: RunOptions(labels: Live.labels(instance), timeout: .seconds(1)))
         }
-        guard case .timedOut(let seconds)? = error else { return XCTFail("expected timedOut, got \(String(describing: error))") }
+        guard case .timedOut(let seconds, _)? = error else { return XCTFail("expected timedOut, got \(String(describing: error))") }
         XCTAssertEqual(seconds, 1)
         let left = try await leftovers(docker, instance)
         XCTAssertEqual(left, [], "the container was removed")

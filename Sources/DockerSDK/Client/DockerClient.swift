@@ -19,6 +19,8 @@ public final class DockerClient: Sendable {
     public let logger: Logger
     /// Where the client's metrics and spans go (see `DockerTelemetry`).
     public let telemetry: DockerTelemetry
+    /// Time limits and size limits of the client's calls.
+    public let configuration: Configuration
     private let negotiator: VersionNegotiator
 
     /// Connects to the daemon found by `HostDiscovery` (or `host` when given).
@@ -26,19 +28,26 @@ public final class DockerClient: Sendable {
     /// - Parameters:
     ///   - host: an explicit daemon address; nil finds it like the docker CLI.
     ///   - apiVersion: a fixed API version; nil negotiates (or takes `DOCKER_API_VERSION`).
-    ///   - transport: a transport to use instead of libcurl (e.g. a `ReplayTransport`).
+    ///   - transport: a transport to use instead of libcurl (e.g. a `ReplayTransport`); it then
+    ///     applies its own connect timeout and size limits.
     ///   - environment: the environment read for discovery and `DOCKER_API_VERSION`.
     ///   - logger: where requests are logged (debug and trace levels).
     ///   - telemetry: where metrics and trace spans go; by default the process's bootstrapped backends.
+    ///   - configuration: time limits and size limits (defaults: 60 s per unary call, 64 MB per body).
     public init(
         host: DockerHost? = nil, apiVersion: APIVersion? = nil, transport: (any DockerTransport)? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "dockersdk"), telemetry: DockerTelemetry = .bootstrapped
+        logger: Logger = Logger(label: "dockersdk"), telemetry: DockerTelemetry = .bootstrapped,
+        configuration: Configuration = Configuration()
     ) throws {
         let found = try HostDiscovery(environment: environment).resolve(explicit: host)
         self.host = found.host
         hostSource = found.source
-        self.transport = transport ?? CurlTransport(host: found.host)
+        self.configuration = configuration
+        self.transport = transport ?? CurlTransport(
+            host: found.host, streamBufferLimit: configuration.streamBufferLimit,
+            hijackBufferLimit: configuration.hijackBufferLimit,
+            maxResponseBodySize: configuration.maxResponseBodySize, connectTimeout: configuration.connectTimeout)
         self.logger = logger
         self.telemetry = telemetry
         var fixed = apiVersion
@@ -52,27 +61,58 @@ public final class DockerClient: Sendable {
     }
 
     /// The API version requests use: fixed, or negotiated once from `GET /_ping`.
+    ///
+    /// Once known it is read under a lock, without suspending.
     public func apiVersion() async throws -> APIVersion {
-        try await negotiator.version { try await self.system.ping() }
+        if let known = negotiator.current { return known }
+        return try await negotiator.version { try await self.system.ping() }
+    }
+
+    /// Runs `operation` with `limit` as the time limit of every call it makes through any client
+    /// (nil: no limit), instead of `Configuration.unaryTimeout` or a call's own default.
+    ///
+    /// ```swift
+    /// let list = try await DockerClient.withTimeout(.seconds(5)) { try await docker.containers.list() }
+    /// ```
+    public static func withTimeout<T: Sendable>(
+        _ limit: Duration?, operation: @Sendable () async throws -> T
+    ) async rethrows -> T {
+        try await CallTimeout.$override.withValue(CallTimeout(limit: limit)) { try await operation() }
     }
 
     /// The System area: ping, version, info, disk usage, events.
     public var system: SystemAPI { SystemAPI(client: self) }
 
     // MARK: - Request helpers for the API areas
+    //
+    // Every call goes through these four: they pick the time limit, send through the transport,
+    // and map failures and non-2xx answers to `DockerError` in one place (`failure`, `refusal`).
 
     /// Sends a versioned request; non-2xx statuses (except those in `accept`) throw typed errors.
+    ///
+    /// - Parameters:
+    ///   - timeout: this call's own time limit; nil takes `withTimeout`'s, else `Configuration.unaryTimeout`.
+    ///   - longRunning: the daemon holds the call by design (wait, stop, restart): no default limit.
+    ///   - versioned: false sends the path without `/v1.NN` (`/_ping`, which negotiation itself uses).
     func send(
         _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
-        headers: [String: String] = [:], timeout: Duration? = nil, accept: Set<Int> = []
+        headers: [String: String] = [:], timeout: Duration? = nil, accept: Set<Int> = [],
+        longRunning: Bool = false, versioned: Bool = true
     ) async throws -> DockerResponse {
         try await instrumented(method, path) {
-        let version = try await apiVersion()
-        let request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
-                                    apiVersion: version, timeout: timeout)
-        let response = try await mapCancellation { try await self.transport.execute(request) }
+        let version = versioned ? try await apiVersion() : nil
+        var request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
+                                    apiVersion: version,
+                                    timeout: timeLimit(timeout, default: longRunning ? nil : configuration.unaryTimeout))
+        request.longRunning = longRunning
+        let response: DockerResponse
+        do {
+            response = try await transport.execute(request)
+        } catch {
+            throw failure(error, request)
+        }
         guard (200..<300).contains(response.status) || accept.contains(response.status) else {
-            throw DockerError.from(status: response.status, body: response.body, requested: version)
+            throw refusal(status: response.status, body: response.body, request)
         }
         return response
         }
@@ -81,15 +121,17 @@ public final class DockerClient: Sendable {
     /// Sends a versioned request and decodes the JSON answer.
     func decode<T: Decodable>(
         _ type: T.Type, _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
-        headers: [String: String] = [:], timeout: Duration? = nil
+        headers: [String: String] = [:], timeout: Duration? = nil, longRunning: Bool = false
     ) async throws -> T {
         try await instrumented(method, path) {
-        let response = try await send(method, path, query: query, body: body, headers: headers, timeout: timeout)
+        let response = try await send(method, path, query: query, body: body, headers: headers, timeout: timeout,
+                                      longRunning: longRunning)
         return try JSONCoding.decode(type, from: response.body, what: "\(method) \(path)")
         }
     }
 
     /// Opens a versioned streaming request; a non-2xx answer is read whole and thrown.
+    /// Streams have no time limit unless `timeout` or `withTimeout` gives one.
     func openStream(
         _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
         headers: [String: String] = [:], timeout: Duration? = nil
@@ -97,39 +139,126 @@ public final class DockerClient: Sendable {
         try await instrumented(method, path) {
         let version = try await apiVersion()
         let request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
-                                    apiVersion: version, timeout: timeout)
-        let response = try await mapCancellation { try await self.transport.stream(request) }
+                                    apiVersion: version, timeout: timeLimit(timeout, default: nil))
+        let response: DockerStreamResponse
+        do {
+            response = try await transport.stream(request)
+        } catch {
+            throw failure(error, request)
+        }
         guard (200..<300).contains(response.status) else {
-            let data = try await response.collect(limit: 1 << 20)
-            throw DockerError.from(status: response.status, body: data, requested: version)
+            let data = try await collectRefusal(response.body, request)
+            throw refusal(status: response.status, body: data, request)
         }
         return response
         }
     }
 
-    /// Opens a versioned request that upgrades to a raw two-way connection.
+    /// Opens a versioned request that upgrades to a raw two-way connection; the handshake is
+    /// bounded by `Configuration.unaryTimeout`, the connection then by nothing.
     func openHijacked(
         _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil
     ) async throws -> any HijackedConnection {
         try await instrumented(method, path) {
         let version = try await apiVersion()
-        let request = DockerRequest(method: method, path: path, query: query, body: body, apiVersion: version)
-        return try await mapCancellation { try await self.transport.hijack(request) }
+        let request = DockerRequest(method: method, path: path, query: query, body: body, apiVersion: version,
+                                    timeout: timeLimit(nil, default: configuration.unaryTimeout))
+        let connection: any HijackedConnection
+        do {
+            connection = try await transport.hijack(request)
+        } catch {
+            throw failure(error, request)
+        }
+        guard connection.status == 101 || (200..<300).contains(connection.status) else {
+            defer { connection.close() }
+            let data = try await collectRefusal(connection.output, request)
+            throw refusal(status: connection.status, body: data, request)
+        }
+        return connection
         }
     }
 
-    private func mapCancellation<T>(_ body: () async throws -> T) async throws -> T {
+    /// The time limit of a call: its own, else the `withTimeout` override, else `fallback`.
+    private func timeLimit(_ own: Duration?, default fallback: Duration?) -> Duration? {
+        if let own { return own }
+        if let override = CallTimeout.override { return override.limit }
+        return fallback
+    }
+
+    /// A failure of the transport as the caller sees it: typed, naming the call when it timed out.
+    private func failure(_ error: any Error, _ request: DockerRequest) -> any Error {
+        if error is CancellationError { return DockerError.cancelled }
+        if let seconds = (error as? DockerError)?.unnamedTimeout {
+            return DockerError.timedOut(seconds: seconds, call: "\(request.method) \(request.path)")
+        }
+        return error
+    }
+
+    /// The daemon's refusal (a non-2xx answer) as a typed error.
+    private func refusal(status: Int, body: Data, _ request: DockerRequest) -> DockerError {
+        DockerError.from(status: status, body: body, requested: request.apiVersion)
+    }
+
+    /// The body of an error answer, at most 1 MB (a refused upgrade's within the handshake's time limit).
+    private func collectRefusal(_ body: ByteStream, _ request: DockerRequest) async throws -> Data {
+        var data = Data()
         do {
-            return try await body()
-        } catch is CancellationError {
-            throw DockerError.cancelled
+            for try await chunk in body {
+                data.append(chunk)
+                if data.count > 1 << 20 {
+                    body.cancel()
+                    break
+                }
+            }
+        } catch {
+            throw failure(error, request)
+        }
+        return data
+    }
+}
+
+/// A `DockerClient.withTimeout` override, carried by the task.
+struct CallTimeout: Sendable {
+    var limit: Duration?
+    @TaskLocal static var override: CallTimeout?
+}
+
+extension DockerClient {
+    /// Time limits and size limits of a client's calls.
+    public struct Configuration: Sendable, Equatable {
+        /// How long connecting to the daemon may take (default 30 s).
+        public var connectTimeout: Duration
+        /// The time limit of a unary call (default 60 s, docker-py's figure; nil: none). Calls the
+        /// daemon holds by design (`wait`, `stop`, `restart`) and streams (logs, events, stats,
+        /// pull progress, attach) have none; `DockerClient.withTimeout` overrides both.
+        public var unaryTimeout: Duration?
+        /// The largest unary response body held in memory (default 64 MB): an answer that announces
+        /// more fails at once, one that grows past it stops there, as `DockerError.responseTooLarge`.
+        public var maxResponseBodySize: Int
+        /// Bytes a stream buffers for a slow consumer before its transfer pauses (default 1 MB).
+        public var streamBufferLimit: Int
+        /// Output bytes a hijacked session (attach, exec with stdin) buffers while nobody reads it,
+        /// before it stops reading the socket (default 64 MB).
+        public var hijackBufferLimit: Int
+
+        /// Creates a configuration; every limit has a default.
+        public init(connectTimeout: Duration = .seconds(30), unaryTimeout: Duration? = .seconds(60),
+                    maxResponseBodySize: Int = 64 << 20, streamBufferLimit: Int = 1 << 20,
+                    hijackBufferLimit: Int = 64 << 20) {
+            self.connectTimeout = connectTimeout
+            self.unaryTimeout = unaryTimeout
+            self.maxResponseBodySize = maxResponseBodySize
+            self.streamBufferLimit = streamBufferLimit
+            self.hijackBufferLimit = hijackBufferLimit
         }
     }
 }
 
 /// Negotiates the API version once, safely under concurrent first calls; a failed attempt is retried.
-actor VersionNegotiator {
+/// Once settled, the version is read under a lock: no actor hop per request.
+final class VersionNegotiator: @unchecked Sendable {
     private let fixed: APIVersion?
+    private let lock = NSLock()
     private var pending: Task<APIVersion, any Error>?
     private var settled: APIVersion?
 
@@ -137,17 +266,26 @@ actor VersionNegotiator {
         self.fixed = fixed
     }
 
-    func version(ping: @escaping @Sendable () async throws -> PingResult) async throws -> APIVersion {
+    /// The version, when fixed or already negotiated.
+    var current: APIVersion? {
         if let fixed { return fixed }
-        if let settled { return settled }
-        let task = pending ?? Task { try Self.choose(server: try await ping().apiVersion) }
-        pending = task
+        return lock.withLock { settled }
+    }
+
+    func version(ping: @escaping @Sendable () async throws -> PingResult) async throws -> APIVersion {
+        if let current { return current }
+        let task = lock.withLock {
+            if let pending { return pending }
+            let task = Task { try Self.choose(server: try await ping().apiVersion) }
+            pending = task
+            return task
+        }
         do {
             let version = try await task.value
-            settled = version
+            lock.withLock { settled = version }
             return version
         } catch {
-            pending = nil
+            lock.withLock { if pending == task { pending = nil } }
             throw error
         }
     }

@@ -166,9 +166,10 @@ extension ContainersAPI {
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw DockerError.invalidArgument("cannot read the archive \(file)")
         }
+        // Bound by the archive's size, not by the unary time limit.
         _ = try await client.send("PUT", "/containers/\(Self.escape(id))/archive",
                                   query: [QueryItem("path", path)] + options.query,
-                                  body: .file(path: file, contentType: "application/x-tar"))
+                                  body: .file(path: file, contentType: "application/x-tar"), longRunning: true)
     }
 
     /// Extracts a tar archive that arrives as chunks (e.g. another container's `archive`) into the folder

@@ -44,14 +44,15 @@ public struct ContainersAPI: Sendable {
     @discardableResult
     public func stop(_ id: String, timeout: Int? = nil) async throws -> ContainerStopOutcome {
         let query = timeout.map { [QueryItem("t", String($0))] } ?? []
-        let response = try await client.send("POST", "/containers/\(Self.escape(id))/stop", query: query, accept: [304])
+        let response = try await client.send("POST", "/containers/\(Self.escape(id))/stop", query: query, accept: [304],
+                                             longRunning: true)
         return response.status == 304 ? .alreadyStopped : .stopped
     }
 
     /// Restarts a container.
     public func restart(_ id: String, timeout: Int? = nil) async throws {
         let query = timeout.map { [QueryItem("t", String($0))] } ?? []
-        _ = try await client.send("POST", "/containers/\(Self.escape(id))/restart", query: query)
+        _ = try await client.send("POST", "/containers/\(Self.escape(id))/restart", query: query, longRunning: true)
     }
 
     /// Sends a signal (default `SIGKILL`).
@@ -93,14 +94,15 @@ public struct ContainersAPI: Sendable {
     /// Waits until the container meets `condition` and returns its exit code.
     public func wait(_ id: String, condition: WaitCondition = .notRunning) async throws -> ContainerWaitResult {
         try await client.decode(ContainerWaitResult.self, "POST", "/containers/\(Self.escape(id))/wait",
-                                query: [QueryItem("condition", condition.rawValue)])
+                                query: [QueryItem("condition", condition.rawValue)], longRunning: true)
     }
 
     /// The container's output: stdout and stderr demultiplexed, or raw for a TTY.
     ///
     /// With `follow` the stream stays open until the container stops or the task is cancelled.
     public func logs(_ id: String, options: LogsOptions = LogsOptions()) async throws -> ContainerOutput {
-        let multiplexed = try await isMultiplexed(container: id)
+        // From API 1.42 the answer's Content-Type says; before, the container's Tty setting does.
+        let tty: Bool? = try await client.apiVersion() < Self.contentTypeSaysMultiplexing ? isMultiplexed(container: id) : nil
         var query = [QueryItem("stdout", options.stdout ? "1" : "0"), QueryItem("stderr", options.stderr ? "1" : "0")]
         if options.follow { query.append(QueryItem("follow", "1")) }
         if options.timestamps { query.append(QueryItem("timestamps", "1")) }
@@ -108,6 +110,7 @@ public struct ContainersAPI: Sendable {
         if let since = options.since { query.append(QueryItem("since", SystemAPI.timestamp(since))) }
         if let until = options.until { query.append(QueryItem("until", SystemAPI.timestamp(until))) }
         let response = try await client.openStream("GET", "/containers/\(Self.escape(id))/logs", query: query)
+        let multiplexed = try await multiplexing(known: tty, contentType: response.headers["Content-Type"], container: id)
         return ContainerOutput(bytes: response.body, multiplexed: multiplexed)
     }
 
@@ -148,7 +151,8 @@ public struct ContainersAPI: Sendable {
         try await putArchive(id, path: path, tar: TarArchive.write(files, modificationTime: modificationTime))
     }
 
-    /// Downloads `path` from the container as a tar archive; a missing path is `.notFound`.
+    /// Downloads `path` from the container as a tar archive; a missing path is `.notFound`. The archive
+    /// is held in memory, up to `Configuration.maxResponseBodySize`: `archive(_:path:)` streams larger ones.
     public func getArchive(_ id: String, path: String) async throws -> Data {
         try await client.send("GET", "/containers/\(Self.escape(id))/archive", query: [QueryItem("path", path)]).body
     }
@@ -166,21 +170,43 @@ public struct ContainersAPI: Sendable {
     /// Attaches to the container's stdio over a hijacked connection (`docker attach`).
     public func attach(_ id: String, stdin: Bool = true, stdout: Bool = true, stderr: Bool = true,
                        logs: Bool = false) async throws -> AttachedSession {
-        let multiplexed = try await isMultiplexed(container: id)
+        let tty: Bool? = try await client.apiVersion() < Self.contentTypeSaysMultiplexing ? isMultiplexed(container: id) : nil
         let query = [QueryItem("stream", "1"), QueryItem("stdin", stdin ? "1" : "0"),
                      QueryItem("stdout", stdout ? "1" : "0"), QueryItem("stderr", stderr ? "1" : "0"),
                      QueryItem("logs", logs ? "1" : "0")]
         let connection = try await client.openHijacked("POST", "/containers/\(Self.escape(id))/attach", query: query)
+        let multiplexed: Bool
+        do {
+            multiplexed = try await multiplexing(known: tty, contentType: connection.headers["Content-Type"], container: id)
+        } catch {
+            connection.close()
+            throw error
+        }
         return AttachedSession(connection: connection, multiplexed: multiplexed)
     }
+
+    /// The first API version whose logs and attach answers say by their Content-Type whether the
+    /// output is multiplexed (1.41 sends `raw-stream` for multiplexed output too).
+    static let contentTypeSaysMultiplexing = APIVersion(1, 42)
 
     /// Whether the container's output is multiplexed (no TTY).
     func isMultiplexed(container id: String) async throws -> Bool {
         !((try await inspect(id)).config?.tty ?? false)
     }
 
+    /// `known` (from the Tty setting, below 1.42), else the answer's Content-Type, else an inspect.
+    private func multiplexing(known: Bool?, contentType: String?, container id: String) async throws -> Bool {
+        if let known { return known }
+        if let contentType {
+            if contentType.hasPrefix("application/vnd.docker.multiplexed-stream") { return true }
+            if contentType.hasPrefix("application/vnd.docker.raw-stream") { return false }
+        }
+        return try await isMultiplexed(container: id)
+    }
+
+    /// An ID or name as one path segment.
     static func escape(_ id: String) -> String {
-        DockerRequest.encode(id)
+        DockerRequest.pathSegment(id)
     }
 }
 

@@ -98,11 +98,8 @@ public enum ImportSource: Sendable {
 public enum ImageReference {
     /// The reference as a path segment: `/`, `:` and `@` kept (the daemon routes on them), the rest percent-encoded.
     public static func pathComponent(_ reference: String) -> String {
-        reference.addingPercentEncoding(withAllowedCharacters: pathAllowed) ?? reference
+        DockerRequest.pathSegment(reference, keeping: .imageReference)
     }
-
-    private static let pathAllowed = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/:@")
 
     /// `redis:7` -> (`redis`, `7`); `host:5000/redis` -> (`host:5000/redis`, nil); digests stay whole.
     public static func split(_ reference: String) -> (repository: String, tag: String?) {

@@ -126,12 +126,9 @@ public struct NetworksAPI: Sendable {
         guard !container.isEmpty else { throw DockerError.invalidArgument("container ID or name is empty") }
     }
 
-    private static let pathSegment = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     /// Percent-encodes an ID or name for use as one path segment.
     static func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: pathSegment) ?? segment
+        DockerRequest.pathSegment(segment)
     }
 }
 

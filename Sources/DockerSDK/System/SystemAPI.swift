@@ -6,19 +6,8 @@ public struct SystemAPI: Sendable {
 
     /// Pings the daemon (unversioned `GET /_ping`) and reads what its headers say.
     public func ping() async throws -> PingResult {
-        try await client.instrumented("GET", "/_ping") {
-        let request = DockerRequest(method: "GET", path: "/_ping", timeout: .seconds(30))
-        let response: DockerResponse
-        do {
-            response = try await client.transport.execute(request)
-        } catch is CancellationError {
-            throw DockerError.cancelled
-        }
-        guard response.status == 200 else {
-            throw DockerError.from(status: response.status, body: response.body, requested: nil)
-        }
-        return InstrumentedValue(PingResult(headers: response.headers), status: response.status)
-        }.value
+        let response = try await client.send("GET", "/_ping", timeout: .seconds(30), versioned: false)
+        return PingResult(headers: response.headers)
     }
 
     /// The daemon's version and its components (`GET /version`).

@@ -1,52 +1,238 @@
 import CCurl
 import Foundation
 
-/// The state one transfer's libcurl callbacks share; passed to them as `userdata`.
-final class TransferContext: @unchecked Sendable {
-    private let lock = NSLock()
-    var status = 0
-    var headers = HTTPHeaders()
-    var headersComplete = false
+/// One HTTP exchange on a curl easy handle: its options, its callbacks' state, and what happens
+/// when it ends. Driven by one thread at a time (the calling task inline, or the event loop);
+/// only the cancellation flag is shared, under a lock.
+final class CurlRequest: @unchecked Sendable {
+    enum Kind {
+        /// The whole body is kept, up to `limit` bytes.
+        case unary(limit: Int)
+        /// The body goes to the channel, with backpressure.
+        case stream(ByteChannel)
+    }
+
+    let easy: CurlEasy
+    let request: DockerRequest
+    let host: DockerHost
+    let kind: Kind
+    let upload: UploadSource?
+    /// A connect-only exchange stays in its multi handle when done (its connection lives there).
+    var connectOnly = false
+    var head = HTTPHeadParser()
     var body = Data()
-    /// Set for streaming transfers: body chunks go here instead of `body`.
-    var channel: ByteChannel?
-    /// Called once, on the transfer's thread, when the final headers are in.
+    /// The size that broke the body limit (announced or reached), when it was broken.
+    var tooLarge: Int?
+    /// Whether the write callback paused the transfer (stream consumer too slow).
+    var paused = false
+    /// Called on the driving thread once, when the final head is in (streams).
     var onHead: ((Int, HTTPHeaders) -> Void)?
-    var upload: UploadSource?
+    /// Called on the driving thread once, when the transfer has ended and left its multi handle.
+    var onFinish: ((CURLcode) -> Void)?
+    /// The multi handle the transfer is in (loop-thread bookkeeping for aborts).
+    var multi: CurlMulti?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+
+    private let lock = NSLock()
     private var cancelled = false
-    private var socket: Int32 = -1
+    private var onLoop: CurlEventLoop?
+
+    init(easy: CurlEasy, request: DockerRequest, host: DockerHost, kind: Kind, connectTimeout: Duration) throws {
+        self.easy = easy
+        self.request = request
+        self.host = host
+        self.kind = kind
+        upload = try request.body.map(UploadSource.init)
+        configure(connectTimeout: connectTimeout)
+    }
+
+    /// A connect-only exchange (a hijack's connection): connects and stops, the socket is then the caller's.
+    init(connectingTo host: DockerHost, easy: CurlEasy, request: DockerRequest, connectTimeout: Duration) {
+        self.easy = easy
+        self.request = request
+        self.host = host
+        kind = .unary(limit: 0)
+        upload = nil
+        connectOnly = true
+        let h = easy.handle
+        curl_easy_reset(h)
+        easy.errorBuffer[0] = 0
+        CurlTransfer.configureConnection(h, host: host, target: "/", connectTimeout: connectTimeout)
+        dsdk_setopt_pointer(h, CURLOPT_ERRORBUFFER, easy.errorBuffer)
+        dsdk_setopt_long(h, CURLOPT_CONNECT_ONLY, 1)
+        dsdk_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        dsdk_setopt_long(h, CURLOPT_TCP_KEEPIDLE, 30)
+        dsdk_setopt_long(h, CURLOPT_TCP_KEEPINTVL, 15)
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+    }
 
     var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled || (channel?.isCancelled ?? false)
+        lock.withLock { cancelled }
     }
 
-    /// Marks the transfer cancelled and wakes it at once by shutting its socket down.
+    /// Marks the call cancelled; once it runs on the loop, the loop aborts it.
     func cancel() {
-        lock.lock()
-        cancelled = true
-        if socket >= 0 { shutdown(socket, Int32(SHUT_RDWR)) }
-        lock.unlock()
+        let loop: CurlEventLoop? = lock.withLock {
+            cancelled = true
+            return onLoop
+        }
+        loop?.post { [self] in abortOnLoop() }
     }
 
-    func socketOpened(_ fd: Int32) {
-        lock.lock()
-        socket = fd
-        if cancelled { shutdown(fd, Int32(SHUT_RDWR)) }
-        lock.unlock()
+    /// Hands the call to `loop` (which from now on drives it); `start` runs there unless the call
+    /// was cancelled meanwhile, in which case it ends as cancelled.
+    func handOver(to loop: CurlEventLoop, start: @escaping () -> Void) {
+        lock.withLock { onLoop = loop }
+        loop.post { [self] in
+            start()
+            if isCancelled { abortOnLoop() }
+        }
     }
 
-    func socketClosing(_ fd: Int32) {
-        lock.lock()
-        if socket == fd { socket = -1 }
-        lock.unlock()
+    /// Aborts the transfer if it still runs (loop thread).
+    func abortOnLoop() {
+        guard let multi, multi.active[easy.handle] != nil else { return }
+        multi.remove(self)
+        finished(CURLE_ABORTED_BY_CALLBACK)
     }
 
-    func deliverHeadIfNeeded() {
-        guard let onHead else { return }
-        self.onHead = nil
-        onHead(status, headers)
+    /// Resumes a paused stream after its consumer drained (loop thread).
+    func resumeOnLoop() {
+        guard paused, let multi, multi.active[easy.handle] != nil else { return }
+        paused = false
+        curl_easy_pause(easy.handle, dsdk_pause_cont())
+    }
+
+    /// The transfer ended (the driving thread).
+    func finished(_ code: CURLcode) {
+        multi = nil
+        let action = onFinish
+        onFinish = nil
+        action?(code)
+    }
+
+    /// The typed error for a transfer that ended with `code`, nil for success.
+    func failure(_ code: CURLcode, connects: inout Int) -> DockerError? {
+        var osErrno = 0
+        dsdk_getinfo_long(easy.handle, CURLINFO_OS_ERRNO, &osErrno)
+        dsdk_getinfo_long(easy.handle, CURLINFO_NUM_CONNECTS, &connects)
+        if code == CURLE_OK { return nil }
+        if isCancelled { return .cancelled }
+        if let tooLarge, case .unary(let limit) = kind {
+            return .responseTooLarge(call: "\(request.method) \(request.path)", limit: limit, size: tooLarge)
+        }
+        if let failure = upload?.failure { return .invalidArgument("reading the request body failed: \(failure)") }
+        var message = String(cString: easy.errorBuffer)
+        if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
+        let outcome = CurlTransfer.Outcome(code: code, osErrno: osErrno, message: message, connects: connects)
+        return CurlTransfer.error(for: outcome, host: host, request: request, cancelled: false,
+                                  responseStarted: head.status != 0)
+    }
+
+    /// The whole response of a unary call that succeeded.
+    var response: DockerResponse {
+        DockerResponse(status: head.status, headers: head.headers, body: body)
+    }
+
+    private func configure(connectTimeout: Duration) {
+        let h = easy.handle
+        curl_easy_reset(h)
+        easy.errorBuffer[0] = 0
+        CurlTransfer.configureConnection(h, host: host, target: request.target, connectTimeout: connectTimeout)
+        dsdk_setopt_pointer(h, CURLOPT_ERRORBUFFER, easy.errorBuffer)
+        dsdk_setopt_pointer(h, CURLOPT_PRIVATE, nil)
+
+        let userdata = Unmanaged.passUnretained(self).toOpaque()
+        dsdk_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, writeCallback)
+        dsdk_setopt_pointer(h, CURLOPT_WRITEDATA, userdata)
+        dsdk_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, headerCallback)
+        dsdk_setopt_pointer(h, CURLOPT_HEADERDATA, userdata)
+        if let timeout = request.timeout {
+            dsdk_setopt_long(h, CURLOPT_TIMEOUT_MS, max(1, CurlTransfer.milliseconds(timeout)))
+        }
+        if case .stream = kind {
+            // Long-lived connections: let the kernel notice a peer that vanished.
+            dsdk_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+            dsdk_setopt_long(h, CURLOPT_TCP_KEEPIDLE, 30)
+            dsdk_setopt_long(h, CURLOPT_TCP_KEEPINTVL, 15)
+        }
+
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        // No "Expect: 100-continue" round trip before a body.
+        headerList = curl_slist_append(headerList, "Expect:")
+        var contentType: String?
+        switch request.method {
+        case "GET":
+            dsdk_setopt_long(h, CURLOPT_HTTPGET, 1)
+        case "HEAD":
+            dsdk_setopt_long(h, CURLOPT_NOBODY, 1)
+        default:
+            if let body = request.body, let upload {
+                contentType = body.contentType
+                dsdk_setopt_long(h, CURLOPT_POST, 1)
+                dsdk_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
+                dsdk_setopt_pointer(h, CURLOPT_READDATA, userdata)
+                if upload.size >= 0 {
+                    dsdk_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.size))
+                } else {
+                    headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
+                }
+            } else if request.method == "POST" || request.method == "PUT" {
+                dsdk_setopt_long(h, CURLOPT_POST, 1)
+                dsdk_setopt_string(h, CURLOPT_COPYPOSTFIELDS, "")
+            }
+            if request.method != "POST" {
+                dsdk_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
+            }
+        }
+        if let contentType {
+            headerList = curl_slist_append(headerList, "Content-Type: \(contentType)")   // the body's type wins
+        }
+        if !request.headers.isEmpty {
+            for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+                if name == "Expect" || (contentType != nil && name == "Content-Type") { continue }
+                headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
+            }
+        }
+        self.headerList = headerList
+        dsdk_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    fileprivate func headLine(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard head.consume(line) else { return true }
+        if case .unary(let limit) = kind, let length = head.contentLength, length > limit {
+            // Announced over the limit: fail at once, before reading any of it.
+            tooLarge = length
+            return false
+        }
+        if let onHead {
+            self.onHead = nil
+            onHead(head.status, head.headers)
+        }
+        return true
+    }
+
+    fileprivate func bodyBytes(_ pointer: UnsafeMutablePointer<CChar>, _ n: Int) -> Int {
+        switch kind {
+        case .unary(let limit):
+            guard body.count + n <= limit else {
+                tooLarge = body.count + n
+                return 0
+            }
+            body.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: n)
+            return n
+        case .stream(let channel):
+            switch channel.offer(Data(bytes: pointer, count: n)) {
+            case .accepted: return n
+            case .full:
+                paused = true
+                return dsdk_writefunc_pause()
+            case .cancelled: return 0
+            }
+        }
     }
 }
 
@@ -105,62 +291,20 @@ final class UploadSource {
     }
 }
 
-private func context(_ userdata: UnsafeMutableRawPointer?) -> TransferContext {
-    Unmanaged<TransferContext>.fromOpaque(userdata!).takeUnretainedValue()
+private func context(_ userdata: UnsafeMutableRawPointer?) -> CurlRequest {
+    Unmanaged<CurlRequest>.fromOpaque(userdata!).takeUnretainedValue()
 }
 
 private let writeCallback: dsdk_data_callback = { pointer, size, count, userdata in
-    let ctx = context(userdata)
     let n = size * count
-    if !ctx.headersComplete {
-        ctx.headersComplete = true
-        ctx.deliverHeadIfNeeded()
-    }
     guard let pointer, n > 0 else { return n }
-    if let channel = ctx.channel {
-        return channel.produce(Data(bytes: pointer, count: n)) ? n : 0
-    }
-    ctx.body.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: n)
-    return n
+    return context(userdata).bodyBytes(pointer, n)
 }
 
 private let headerCallback: dsdk_data_callback = { pointer, size, count, userdata in
-    let ctx = context(userdata)
     let n = size * count
     guard let pointer else { return n }
-    // Parsed on the bytes: Foundation's trimming on Swift strings cost ~70 us per ping (dockersdk-bench --stages).
-    let bytes = UnsafeRawBufferPointer(start: pointer, count: n)
-    func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 }
-    var start = 0
-    var end = n
-    while start < end, isSpace(bytes[start]) { start += 1 }
-    while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-    let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-    if line.starts(with: "HTTP/".utf8) {
-        // "HTTP/1.1 200 OK": the status is the digits after the first space.
-        var status = 0
-        if var i = line.firstIndex(of: 32) {
-            while i < line.count, line[i] == 32 { i += 1 }
-            while i < line.count, (48...57).contains(line[i]) {
-                status = status * 10 + Int(line[i] - 48)
-                i += 1
-            }
-        }
-        ctx.status = status
-        ctx.headers = HTTPHeaders()
-        ctx.headersComplete = false
-    } else if line.isEmpty {
-        if ctx.status >= 200 {
-            ctx.headersComplete = true
-            ctx.deliverHeadIfNeeded()
-        }
-    } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-        var valueStart = colon + 1
-        while valueStart < line.count, line[valueStart] == 32 || line[valueStart] == 9 { valueStart += 1 }
-        ctx.headers.add(name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                        value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart...]), as: UTF8.self))
-    }
-    return n
+    return context(userdata).headLine(UnsafeRawBufferPointer(start: pointer, count: n)) ? n : 0
 }
 
 private let readCallback: dsdk_data_callback = { pointer, size, count, userdata in
@@ -171,23 +315,7 @@ private let readCallback: dsdk_data_callback = { pointer, size, count, userdata 
     return n < 0 ? dsdk_readfunc_abort() : n
 }
 
-private let progressCallback: dsdk_xferinfo_callback = { userdata, _, _, _, _ in
-    context(userdata).isCancelled ? 1 : 0
-}
-
-private let openSocketCallback: dsdk_opensocket_callback = { userdata, _, address in
-    guard let address else { return dsdk_socket_bad() }
-    let fd = dsdk_open_socket(address)
-    if fd >= 0 { context(userdata).socketOpened(fd) }
-    return fd
-}
-
-private let closeSocketCallback: dsdk_closesocket_callback = { userdata, fd in
-    context(userdata).socketClosing(fd)
-    return close(fd)
-}
-
-/// Configures a worker's handle for one request and runs it to the end on the calling thread.
+/// Connection options and the mapping of libcurl failures to typed errors.
 enum CurlTransfer {
     struct Outcome {
         var code: CURLcode
@@ -197,7 +325,8 @@ enum CurlTransfer {
     }
 
     /// Sets the URL and connection options for `host` (socket path, TLS files).
-    static func configureConnection(_ h: UnsafeMutableRawPointer, host: DockerHost, target: String) {
+    static func configureConnection(_ h: UnsafeMutableRawPointer, host: DockerHost, target: String,
+                                    connectTimeout: Duration = .seconds(30)) {
         switch host {
         case .unix(let path):
             dsdk_setopt_string(h, CURLOPT_UNIX_SOCKET_PATH, path)
@@ -213,85 +342,17 @@ enum CurlTransfer {
             dsdk_setopt_long(h, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2 : 0)
         }
         dsdk_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-        dsdk_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, 30_000)
+        dsdk_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, max(1, milliseconds(connectTimeout)))
+    }
+
+    /// A duration in whole milliseconds (rounded up).
+    static func milliseconds(_ d: Duration) -> Int {
+        let c = d.components
+        return Int(c.seconds) * 1000 + Int((c.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
     private static func bracketed(_ host: String) -> String {
         host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-    }
-
-    /// Runs `request` on `worker`'s handle; `fresh` opens a connection of its own (streams).
-    static func perform(
-        _ request: DockerRequest, host: DockerHost, worker: CurlWorker, context ctx: TransferContext, fresh: Bool
-    ) -> Outcome {
-        let h = worker.handle
-        curl_easy_reset(h)
-        worker.errorBuffer[0] = 0
-        configureConnection(h, host: host, target: request.target)
-        dsdk_setopt_pointer(h, CURLOPT_ERRORBUFFER, worker.errorBuffer)
-
-        let userdata = Unmanaged.passUnretained(ctx).toOpaque()
-        dsdk_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, writeCallback)
-        dsdk_setopt_pointer(h, CURLOPT_WRITEDATA, userdata)
-        dsdk_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, headerCallback)
-        dsdk_setopt_pointer(h, CURLOPT_HEADERDATA, userdata)
-        dsdk_setopt_long(h, CURLOPT_NOPROGRESS, 0)
-        dsdk_setopt_xferinfo_callback(h, progressCallback)
-        dsdk_setopt_pointer(h, CURLOPT_XFERINFODATA, userdata)
-        if fresh {
-            dsdk_setopt_long(h, CURLOPT_FRESH_CONNECT, 1)
-            dsdk_setopt_long(h, CURLOPT_FORBID_REUSE, 1)
-            dsdk_setopt_opensocket_callback(h, openSocketCallback)
-            dsdk_setopt_pointer(h, CURLOPT_OPENSOCKETDATA, userdata)
-            dsdk_setopt_closesocket_callback(h, closeSocketCallback)
-            dsdk_setopt_pointer(h, CURLOPT_CLOSESOCKETDATA, userdata)
-        }
-        if let timeout = request.timeout {
-            let ms = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
-            dsdk_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(max(1, ms)))
-        }
-
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        var headers = request.headers
-        headers["Expect"] = ""
-        switch request.method {
-        case "GET":
-            dsdk_setopt_long(h, CURLOPT_HTTPGET, 1)
-        case "HEAD":
-            dsdk_setopt_long(h, CURLOPT_NOBODY, 1)
-        default:
-            if let body = request.body, let upload = ctx.upload {
-                headers["Content-Type"] = body.contentType
-                dsdk_setopt_long(h, CURLOPT_POST, 1)
-                dsdk_setopt_data_callback(h, CURLOPT_READFUNCTION, readCallback)
-                dsdk_setopt_pointer(h, CURLOPT_READDATA, userdata)
-                if upload.size >= 0 {
-                    dsdk_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.size))
-                } else {
-                    headers["Transfer-Encoding"] = "chunked"
-                }
-            } else if request.method == "POST" || request.method == "PUT" {
-                dsdk_setopt_long(h, CURLOPT_POST, 1)
-                dsdk_setopt_string(h, CURLOPT_COPYPOSTFIELDS, "")
-            }
-            if request.method != "POST" {
-                dsdk_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
-            }
-        }
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
-        }
-        dsdk_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
-        defer { curl_slist_free_all(headerList) }
-
-        let code = curl_easy_perform(h)
-        var osErrno = 0
-        var connects = 0
-        dsdk_getinfo_long(h, CURLINFO_OS_ERRNO, &osErrno)
-        dsdk_getinfo_long(h, CURLINFO_NUM_CONNECTS, &connects)
-        var message = String(cString: worker.errorBuffer)
-        if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
-        return Outcome(code: code, osErrno: osErrno, message: message, connects: connects)
     }
 
     /// Whether a read or write failure on a TLS host is the peer's TLS alert (certificate required, bad certificate...).

@@ -3,15 +3,24 @@ import Foundation
 
 /// The transport that talks HTTP to a daemon through libcurl.
 ///
-/// Unary requests run on a small pool of dedicated threads, each owning a curl handle whose
-/// connection is kept alive and reused. Streams and hijacked connections get a thread and a fresh
-/// connection of their own, so a long `logs --follow` never holds up other requests.
+/// One event-loop thread per transport serves every call, stream and hijacked connection, and a
+/// short call is answered on the calling task's own thread when it can (see CurlEventLoop.swift
+/// for the design). Any number of calls may be in flight; connections are kept alive and reused.
 public final class CurlTransport: DockerTransport, @unchecked Sendable {
     /// The daemon this transport talks to.
     public let host: DockerHost
     /// How many bytes a stream may hold for a slow consumer before the transfer pauses.
     public let streamBufferLimit: Int
-    private let pool: CurlWorkerPool
+    /// How many output bytes a hijacked connection holds for a consumer that does not read,
+    /// before it stops reading the socket.
+    public let hijackBufferLimit: Int
+    /// The largest unary response body kept in memory; `DockerRequest.responseBodyLimit` overrides it.
+    public let maxResponseBodySize: Int
+    /// How long connecting to the daemon may take.
+    public let connectTimeout: Duration
+    /// The event loop, or why it could not be set up (no descriptor or memory left): every call then fails with it.
+    private let loopOrError: Result<CurlEventLoop, DockerError>
+    private let gate: RequestGate?
     private let counters = Counters()
 
     /// Counts what the transport did, for tests and benchmarks.
@@ -22,11 +31,39 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         public var connectionsOpened: Int
     }
 
-    /// Creates a transport to `host`, with at most `maxConcurrentRequests` unary requests in flight.
-    public init(host: DockerHost, maxConcurrentRequests: Int = 8, streamBufferLimit: Int = 1 << 20) {
+    /// Creates a transport to `host`.
+    ///
+    /// - Parameters:
+    ///   - maxConcurrentRequests: at most this many unary calls in flight, the others wait their
+    ///     turn (default nil: no limit; with a limit, calls the daemon holds, such as `wait`, count too).
+    ///   - streamBufferLimit: bytes a stream buffers for a slow consumer before pausing.
+    ///   - hijackBufferLimit: output bytes a hijacked connection buffers before it stops reading.
+    ///   - maxResponseBodySize: the largest unary response body; larger is `DockerError.responseTooLarge`.
+    ///   - connectTimeout: how long connecting may take.
+    public init(host: DockerHost, maxConcurrentRequests: Int? = nil, streamBufferLimit: Int = 1 << 20,
+                hijackBufferLimit: Int = 64 << 20, maxResponseBodySize: Int = 64 << 20,
+                connectTimeout: Duration = .seconds(30)) {
         self.host = host
         self.streamBufferLimit = streamBufferLimit
-        pool = CurlWorkerPool(limit: maxConcurrentRequests)
+        self.hijackBufferLimit = hijackBufferLimit
+        self.maxResponseBodySize = maxResponseBodySize
+        self.connectTimeout = connectTimeout
+        gate = maxConcurrentRequests.map { RequestGate(limit: $0) }
+        // An eventfd and a multi handle: failing to get them means the process is out of descriptors.
+        do {
+            loopOrError = .success(try CurlEventLoop())
+        } catch {
+            loopOrError = .failure(error as? DockerError ?? .transport(code: -1, message: "\(error)"))
+        }
+    }
+
+    deinit {
+        if case .success(let loop) = loopOrError { loop.release() }
+    }
+
+    /// The event loop (throws when it could not be set up).
+    var loop: CurlEventLoop {
+        get throws { try loopOrError.get() }
     }
 
     public var hostDescription: String { host.description }
@@ -36,79 +73,193 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
 
     public func execute(_ request: DockerRequest) async throws -> DockerResponse {
         try Task.checkCancellation()
-        let ctx = TransferContext()
-        if let body = request.body { ctx.upload = try UploadSource(body) }
-        let worker = try await pool.acquire()
-        // Released on every path: a failed transfer must not take its worker out of the pool.
-        defer { pool.release(worker) }
-        let host = self.host
-        let counters = self.counters
-        let response: DockerResponse = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                worker.submit { worker in
-                    let outcome = CurlTransfer.perform(request, host: host, worker: worker, context: ctx, fresh: false)
-                    counters.add(requests: 1, connections: outcome.connects)
-                    if outcome.code == CURLE_OK {
-                        continuation.resume(returning: DockerResponse(status: ctx.status, headers: ctx.headers, body: ctx.body))
-                    } else if let failure = ctx.upload?.failure {
-                        continuation.resume(throwing: DockerError.invalidArgument("reading the request body failed: \(failure)"))
-                    } else {
-                        continuation.resume(throwing: CurlTransfer.error(
-                            for: outcome, host: host, request: request, cancelled: ctx.isCancelled,
-                            responseStarted: ctx.status != 0))
-                    }
+        try await gate?.acquire()
+        defer { gate?.release() }
+        let limit = request.responseBodyLimit ?? maxResponseBodySize
+        let loop = try self.loop
+        if !request.longRunning, let lane = loop.takeInlineLane() {
+            // The fast path: drive the lane on this thread for a moment.
+            let call: CurlRequest
+            do {
+                call = try CurlRequest(easy: lane.easy, request: request, host: host, kind: .unary(limit: limit),
+                                       connectTimeout: connectTimeout)
+            } catch {
+                loop.endInline()
+                loop.putLane(lane)
+                throw error
+            }
+            return try await withTaskCancellationHandler {
+                if lane.multi.add(call) != CURLM_OK {
+                    loop.endInline()
+                    loop.putLane(lane)
+                    throw DockerError.transport(code: -1, message: "curl_multi_add_handle failed")
                 }
+                call.multi = lane.multi
+                let done = lane.multi.drive(until: monotonicNanos() + CurlEventLoop.inlineBudget) { call.isCancelled }
+                loop.endInline()
+                if let (_, code) = done.first {
+                    call.multi = nil
+                    // Read the outcome before the lane (and its easy handle) can serve another call.
+                    let outcome = Result { try result(call, code) }
+                    loop.putLane(lane)
+                    return try outcome.get()
+                }
+                if call.isCancelled {
+                    lane.multi.remove(call)
+                    loop.putLane(lane)
+                    throw DockerError.cancelled
+                }
+                // Longer than the budget: the loop takes the lane over as it is.
+                return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DockerResponse, any Error>) in
+                    call.onFinish = { [self] code in
+                        let outcome = Result { try result(call, code) }
+                        loop.detach(lane.multi)
+                        loop.putLane(lane)
+                        continuation.resume(with: outcome)
+                    }
+                    call.handOver(to: loop) { loop.attach(lane.multi) }
+                }
+            } onCancel: {
+                call.cancel()
+            }
+        }
+        let easy = try loop.takeEasy()
+        let call = try CurlRequest(easy: easy, request: request, host: host, kind: .unary(limit: limit),
+                                   connectTimeout: connectTimeout)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DockerResponse, any Error>) in
+                call.onFinish = { [self] code in
+                    let outcome = Result { try result(call, code) }
+                    loop.putEasy(easy)
+                    continuation.resume(with: outcome)
+                }
+                call.handOver(to: loop) { loop.start(call) }
             }
         } onCancel: {
-            ctx.cancel()
+            call.cancel()
         }
-        return response
+    }
+
+    private func result(_ call: CurlRequest, _ code: CURLcode) throws -> DockerResponse {
+        var connects = 0
+        let error = call.failure(code, connects: &connects)
+        counters.add(requests: 1, connections: connects)
+        if let error { throw error }
+        return call.response
     }
 
     public func stream(_ request: DockerRequest) async throws -> DockerStreamResponse {
         try Task.checkCancellation()
-        let ctx = TransferContext()
-        if let body = request.body { ctx.upload = try UploadSource(body) }
         let channel = ByteChannel(limit: streamBufferLimit)
-        ctx.channel = channel
-        channel.setOnCancel { ctx.cancel() }
-        let worker = try CurlWorker(name: "dockersdk-stream")
-        let host = self.host
+        let loop = try self.loop
+        let easy = try loop.takeEasy()
+        let call = try CurlRequest(easy: easy, request: request, host: host, kind: .stream(channel),
+                                   connectTimeout: connectTimeout)
         let counters = self.counters
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DockerStreamResponse, any Error>) in
-                ctx.onHead = { status, headers in
+                call.onHead = { status, headers in
                     continuation.resume(returning: DockerStreamResponse(
                         status: status, headers: headers, body: ByteStream(channel: channel)))
                 }
-                worker.submit { worker in
-                    let outcome = CurlTransfer.perform(request, host: host, worker: worker, context: ctx, fresh: true)
-                    counters.add(requests: 1, connections: outcome.connects)
-                    var error: DockerError? = outcome.code == CURLE_OK ? nil : CurlTransfer.error(
-                        for: outcome, host: host, request: request, cancelled: ctx.isCancelled,
-                            responseStarted: ctx.status != 0)
-                    if outcome.code != CURLE_OK, let failure = ctx.upload?.failure {
-                        error = .invalidArgument("reading the request body failed: \(failure)")
-                    }
-                    if let onHead = ctx.onHead {
-                        // The transfer ended before any header: nothing was handed over yet.
-                        ctx.onHead = nil
-                        _ = onHead
+                call.onFinish = { code in
+                    var connects = 0
+                    let error = call.failure(code, connects: &connects)
+                    counters.add(requests: 1, connections: connects)
+                    loop.putEasy(easy)
+                    if call.onHead != nil {
+                        // The transfer ended before any head: nothing was handed over yet.
+                        call.onHead = nil
                         continuation.resume(throwing: error ?? .malformedResponse("no response headers"))
                     }
                     channel.finish(error)
-                    worker.stop()
                 }
+                channel.setOnCancel { call.cancel() }
+                channel.setOnResume { loop.post { call.resumeOnLoop() } }
+                call.handOver(to: loop) { loop.start(call) }
             }
         } onCancel: {
-            ctx.cancel()
+            call.cancel()
         }
     }
 
     public func hijack(_ request: DockerRequest) async throws -> any HijackedConnection {
         try Task.checkCancellation()
         counters.add(requests: 1, connections: 1)
-        return try await CurlHijackedConnection.open(request, host: host, bufferLimit: 8 << 20)
+        return try await CurlHijackedConnection.open(request, host: host, loop: try loop, bufferLimit: hijackBufferLimit,
+                                                     connectTimeout: connectTimeout)
+    }
+}
+
+extension CurlEventLoop {
+    /// Starts `call` on the main multi handle (loop thread).
+    func start(_ call: CurlRequest) {
+        if main.add(call) == CURLM_OK {
+            call.multi = main
+        } else {
+            call.finished(CURLE_FAILED_INIT)
+        }
+    }
+}
+
+/// Holds unary calls back beyond a fixed number in flight (`CurlTransport(maxConcurrentRequests:)`).
+final class RequestGate: @unchecked Sendable {
+    private final class Ticket: @unchecked Sendable {
+        var cancelled = false
+    }
+
+    private let lock = NSLock()
+    private let limit: Int
+    private var inFlight = 0
+    private var waiting: [(ticket: Ticket, continuation: CheckedContinuation<Void, any Error>)] = []
+
+    init(limit: Int) {
+        self.limit = max(1, limit)
+    }
+
+    func acquire() async throws {
+        let admitted = lock.withLock {
+            guard inFlight < limit else { return false }
+            inFlight += 1
+            return true
+        }
+        if admitted { return }
+        let ticket = Ticket()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                lock.lock()
+                if ticket.cancelled {
+                    lock.unlock()
+                    continuation.resume(throwing: DockerError.cancelled)
+                } else if inFlight < limit {
+                    inFlight += 1
+                    lock.unlock()
+                    continuation.resume()
+                } else {
+                    waiting.append((ticket, continuation))
+                    lock.unlock()
+                }
+            }
+        } onCancel: {
+            lock.lock()
+            ticket.cancelled = true
+            let index = waiting.firstIndex { $0.ticket === ticket }
+            let entry = index.map { waiting.remove(at: $0) }
+            lock.unlock()
+            entry?.continuation.resume(throwing: DockerError.cancelled)
+        }
+    }
+
+    func release() {
+        lock.lock()
+        if !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            lock.unlock()
+            next.continuation.resume()   // the slot passes on
+            return
+        }
+        inFlight -= 1
+        lock.unlock()
     }
 }
 

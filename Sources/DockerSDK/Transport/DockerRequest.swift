@@ -16,6 +16,11 @@ public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, Custo
     public var apiVersion: APIVersion?
     /// The whole request's time limit; `nil` waits as long as the daemon takes.
     public var timeout: Duration?
+    /// The largest response body kept for a unary call; `nil` takes the transport's limit.
+    public var responseBodyLimit: Int?
+    /// The daemon holds the call by design (wait, stop, restart): the libcurl transport sends it
+    /// straight to its event loop instead of first trying to answer it on the calling thread.
+    var longRunning = false
 
     /// Creates a request.
     public init(
@@ -50,9 +55,25 @@ public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, Custo
 
     private static let unreserved = CharacterSet(charactersIn:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let imageReferenceAllowed = unreserved.union(CharacterSet(charactersIn: "/:@"))
 
+    /// A query name or value, percent-encoded.
     static func encode(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: unreserved) ?? s
+    }
+
+    /// What a path segment keeps unescaped besides RFC 3986's unreserved characters.
+    enum SegmentKind {
+        /// An ID or name: nothing else.
+        case identifier
+        /// An image reference: `/`, `:` and `@` too (the daemon routes on them).
+        case imageReference
+    }
+
+    /// The one helper that percent-encodes a value (an ID, a name, an image reference) for use in a path.
+    static func pathSegment(_ value: String, keeping kind: SegmentKind = .identifier) -> String {
+        let allowed = kind == .identifier ? unreserved : imageReferenceAllowed
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 }
 
@@ -118,6 +139,11 @@ public struct HTTPHeaders: Sendable, Equatable, Codable, Sequence {
                 return true
             }
         }
+    }
+
+    /// Room for `n` headers without regrowing.
+    mutating func reserveCapacity(_ n: Int) {
+        storage.reserveCapacity(n)
     }
 
     /// Adds a header.
@@ -202,6 +228,8 @@ public protocol DockerTransport: Sendable {
     /// Sends a request and returns once the headers are in; the body streams.
     func stream(_ request: DockerRequest) async throws -> DockerStreamResponse
     /// Sends a request that upgrades the connection to a raw two-way byte stream (attach, exec).
+    /// A daemon that refuses the upgrade answers with its status and its error body as the output;
+    /// `DockerClient` turns that into a typed error (transports may also throw it themselves).
     func hijack(_ request: DockerRequest) async throws -> any HijackedConnection
 }
 
@@ -213,10 +241,12 @@ public protocol HijackedConnection: Sendable {
     var headers: HTTPHeaders { get }
     /// The bytes the daemon sends, as they come.
     var output: ByteStream { get }
-    /// Sends bytes to the process's stdin.
+    /// Sends bytes to the process's stdin; returns once the socket took them. Output keeps being
+    /// read meanwhile, so a large input written before any output is read cannot deadlock.
     func write(_ data: Data) async throws
-    /// Half-closes the connection: the process sees end of input, output keeps coming.
+    /// Half-closes the connection once every write is out: the process sees end of input, output keeps coming.
     func closeWrite() async throws
-    /// Closes the connection both ways.
+    /// Closes the connection both ways; pending writes fail at once. Dropping the connection and
+    /// its output stream without closing it closes it too.
     func close()
 }
