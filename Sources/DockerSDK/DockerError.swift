@@ -30,6 +30,22 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     case timedOut(seconds: Double)
     /// Any other transport failure, with libcurl's code and message.
     case transport(code: Int, message: String)
+    /// 503 from a Swarm endpoint: the node is not in a swarm, not a manager, already in one, or locked.
+    case swarm(reason: SwarmFailure, message: String)
+    /// An option needs a newer API than the one negotiated; nothing was sent.
+    case apiVersionTooOld(feature: String, minimum: APIVersion, negotiated: APIVersion)
+
+    /// Why a Swarm request was refused (a 503 with the daemon's Swarm message).
+    public enum SwarmFailure: String, Sendable, Equatable {
+        /// The node is not part of a swarm (`docker swarm init` or `join` first).
+        case notInSwarm
+        /// The node is a worker: cluster state is only on managers.
+        case notManager
+        /// The node is already part of a swarm (`docker swarm leave` first).
+        case alreadyInSwarm
+        /// The swarm is encrypted and locked (`docker swarm unlock` first).
+        case locked
+    }
 
     /// Why a connection could not be made.
     public enum ConnectFailure: String, Sendable, Equatable {
@@ -51,7 +67,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .badRequest(let m), .unauthorized(let m), .forbidden(let m), .notFound(let m), .conflict(let m),
              .streamError(let m):
             m
-        case .serverError(_, let m), .unsupportedAPIVersion(_, let m):
+        case .serverError(_, let m), .unsupportedAPIVersion(_, let m), .swarm(_, let m):
             m
         default:
             nil
@@ -83,6 +99,9 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .cancelled: return "Cancelled"
         case .timedOut(let s): return "Timed out after \(s) s"
         case let .transport(code, m): return "Transport error (curl \(code)): \(m)"
+        case let .swarm(_, m): return "Swarm: \(m)"
+        case let .apiVersionTooOld(feature, minimum, negotiated):
+            return "\(feature) requires API \(minimum) or newer; the daemon speaks \(negotiated)"
         }
     }
 
@@ -93,6 +112,9 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         let message = daemonMessage(body) ?? HTTPStatus.reason(status)
         if status == 400, message.contains("client version"), message.contains("too old") || message.contains("too new") {
             return .unsupportedAPIVersion(requested: requested, message: message)
+        }
+        if status == 503, let reason = SwarmFailure(daemonMessage: message) {
+            return .swarm(reason: reason, message: message)
         }
         switch status {
         case 400: return .badRequest(message: message)
@@ -111,6 +133,24 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         guard let text = String(data: body, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
               !text.isEmpty, text.count <= 500 else { return nil }
         return text
+    }
+}
+
+extension DockerError.SwarmFailure {
+    /// Recognizes dockerd's Swarm refusals ("This node is not a swarm manager. ...").
+    init?(daemonMessage m: String) {
+        let text = m.lowercased()
+        if text.contains("not part of a swarm") || (text.contains("not a swarm manager") && text.contains("swarm init")) {
+            self = .notInSwarm
+        } else if text.contains("not a swarm manager") {
+            self = .notManager
+        } else if text.contains("already part of a swarm") {
+            self = .alreadyInSwarm
+        } else if text.contains("swarm is encrypted") || text.contains("needs to be unlocked") {
+            self = .locked
+        } else {
+            return nil
+        }
     }
 }
 
