@@ -34,6 +34,9 @@ die() { log "error: $*"; exit 1; }
 
 need_root() { [ "$(id -u)" = 0 ] || die "run as root (namespaces, bridge, iptables)"; }
 
+# Whether `ip addr` output $1 lists address $2 (no pipe into grep -q: pipefail would see SIGPIPE).
+has_addr() { [[ "$1" == *"inet $2 "* ]]; }
+
 ping_ok() { curl -s --max-time 2 --unix-socket "$1" http://localhost/_ping 2>/dev/null | grep -qx OK; }
 
 # The dockerd of host i, when its pid file names a live dockerd.
@@ -42,7 +45,9 @@ host_pid() {
   [ -f "$pidfile" ] || return 1
   pid=$(cat "$pidfile" 2>/dev/null) || return 1
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "dockerd --host unix://$RUN/h$1/docker.sock" || return 1
+  local cmd
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
+  [[ "$cmd" == *"dockerd --host unix://$RUN/h$1/docker.sock"* ]] || return 1
   echo "$pid"
 }
 
@@ -61,7 +66,7 @@ ensure_bridge() {
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link add "$BRIDGE" type bridge
   fi
-  ip addr show dev "$BRIDGE" | grep -q "inet $BRIDGE_ADDR/24" || ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
+  has_addr "$(ip addr show dev "$BRIDGE")" "$BRIDGE_ADDR/24" || ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   # The main dockerd's FORWARD policy is DROP: let the hosts talk over the bridge (before any join).
   local chain=DOCKER-USER
@@ -72,7 +77,7 @@ ensure_bridge() {
 
 ensure_netns() {
   local i=$1 ns=$NS_PREFIX$1 veth=$NS_PREFIX$1 peer=$NS_PREFIX$1-p
-  ip netns list | grep -qw "^$ns" || ip netns add "$ns"
+  [ -e "/var/run/netns/$ns" ] || ip netns add "$ns"
   if ! ip link show "$veth" >/dev/null 2>&1; then
     ip netns exec "$ns" ip link del eth0 2>/dev/null || true
     ip link add "$veth" type veth peer name "$peer"
@@ -82,7 +87,7 @@ ensure_netns() {
   ip link set "$veth" master "$BRIDGE"
   ip link set "$veth" up
   ip netns exec "$ns" ip link set lo up
-  ip netns exec "$ns" ip addr show dev eth0 | grep -q "inet $NET_PREFIX.$i/24" \
+  has_addr "$(ip netns exec "$ns" ip addr show dev eth0)" "$NET_PREFIX.$i/24" \
     || ip netns exec "$ns" ip addr add "$NET_PREFIX.$i/24" dev eth0
   ip netns exec "$ns" ip link set eth0 up
   ip netns exec "$ns" ip route replace default via "$BRIDGE_ADDR"
@@ -112,19 +117,33 @@ wait_dockerd() {
   return 1
 }
 
-# Loads the images h$i lacks: docker save from the main daemon, docker load into the host.
+# Loads the dev images into every host lacking one: one `docker save` from the main daemon, then
+# `docker load` into the hosts in parallel.
 load_images() {
-  local i=$1 sock=$RUN/h$1/docker.sock missing=()
-  for image in $IMAGES; do
-    docker -H "unix://$sock" image inspect "$image" >/dev/null 2>&1 || missing+=("$image")
+  local n=$1 missing=() hosts=()
+  for i in $(seq 1 "$n"); do
+    local lacks=0
+    for image in $IMAGES; do
+      docker -H "unix://$RUN/h$i/docker.sock" image inspect "$image" >/dev/null 2>&1 || { lacks=1; missing+=("$image"); }
+    done
+    [ "$lacks" = 1 ] && hosts+=("$i")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
+  [ ${#hosts[@]} -eq 0 ] && return 0
+  mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   for image in "${missing[@]}"; do
     docker -H "unix://$SOURCE_SOCKET" image inspect "$image" >/dev/null 2>&1 \
       || die "image $image is not on $SOURCE_SOCKET (run scripts/setup.sh)"
   done
-  log "loading ${missing[*]} into h$i"
-  docker -H "unix://$SOURCE_SOCKET" save "${missing[@]}" | docker -H "unix://$sock" load -q >/dev/null
+  log "loading ${missing[*]} into ${hosts[*]/#/h}"
+  docker -H "unix://$SOURCE_SOCKET" save -o "$DATA/images.tar" "${missing[@]}"
+  local pids=()
+  for i in "${hosts[@]}"; do
+    docker -H "unix://$RUN/h$i/docker.sock" load -q -i "$DATA/images.tar" >/dev/null & pids+=($!)
+  done
+  local failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  rm -f "$DATA/images.tar"
+  [ "$failed" = 0 ] || die "loading the images failed"
 }
 
 print_hosts() {
@@ -156,25 +175,25 @@ cmd_up() {
   log "hosts answer after $((SECONDS - started)) s"
   # The swarm, through the SDK: h1 initializes (if it is not in a swarm), the others join as workers.
   "$demo" swarm init --host "unix://$RUN/h1/docker.sock" --advertise-addr "$NET_PREFIX.1" \
-    --default-addr-pool "$POOL" --quiet
+    --default-addr-pool "$POOL" --quiet >&2
   for i in $(seq 2 "$n"); do
     "$demo" swarm join --host "unix://$RUN/h$i/docker.sock" --manager "unix://$RUN/h1/docker.sock" \
-      --advertise-addr "$NET_PREFIX.$i" --quiet
+      --advertise-addr "$NET_PREFIX.$i" --quiet >&2
   done
   log "swarm formed after $((SECONDS - started)) s"
-  for i in $(seq 1 "$n"); do load_images "$i"; done
+  load_images "$n"
   log "lab of $n hosts up in $((SECONDS - started)) s"
   print_hosts "$n"
 }
 
 # Processes of the lab: every one whose command line names /run/lab/hN/ (dockerd, its containerd, shims).
 lab_pids() {
-  local pid
+  local pid cmd pattern="(unix://|--address |-address |--root |--state |--config |--exec-root )$RUN/h[0-9]+/"
   for proc in /proc/[0-9]*; do
     pid=${proc#/proc/}
     [ "$pid" = "$$" ] && continue
-    tr '\0' ' ' <"$proc/cmdline" 2>/dev/null | grep -qE "(unix://|--address |-address |--root |--state |--config )$RUN/h[0-9]+/" \
-      && echo "$pid"
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline") || continue
+    [[ "$cmd" =~ $pattern ]] && echo "$pid"
   done
   return 0
 }
@@ -198,6 +217,7 @@ cmd_down() {
   for pid in $(lab_pids); do kill -KILL "$pid" 2>/dev/null || true; done
   for _ in $(seq 1 20); do [ -z "$(lab_pids)" ] && break; sleep 0.25; done
   [ -z "$(lab_pids)" ] || log "warning: lab processes survive: $(lab_pids | tr '\n' ' ')"
+  log "hosts stopped after $((SECONDS - started)) s"
   # 2. mounts dockerd leaves (exec-root netns bind mounts, overlay layers of killed containers).
   local mounts
   for _ in 1 2 3; do
@@ -207,11 +227,13 @@ cmd_down() {
   done
   mounts=$(awk '{print $5}' /proc/self/mountinfo | grep -E "^($RUN|$DATA)(/|$)" || true)
   [ -z "$mounts" ] || die "mounts remain, not removing the data roots: $mounts"
-  # 3. namespaces (their veth ends go with them), root veth ends, the bridge, the iptables rule.
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$NS_PREFIX[0-9]+$" || true); do ip netns del "$ns" || true; done
+  log "mounts gone after $((SECONDS - started)) s"
+  # 3. root veth ends first (deleting them after their namespace waits on the kernel's namespace
+  #    clean-up, ~5 s each), then the namespaces, the bridge, the iptables rule.
   for link in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^$NS_PREFIX[0-9]+$" || true); do
     ip link del "$link" 2>/dev/null || true
   done
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$NS_PREFIX[0-9]+$" || true); do ip netns del "$ns" || true; done
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE"
   for chain in DOCKER-USER FORWARD; do
     while iptables -C "$chain" -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do
