@@ -3,7 +3,7 @@
 #
 #   up N     N dockerd hosts h1..hN (N 1..9), each in its own network namespace (dsdklab-hN) and UTS
 #            namespace (hostname hN), joined by the bridge dsdklab0 on 10.231.0.0/24 (hN is 10.231.0.N,
-#            the bridge 10.231.0.254). Waits until each answers, forms the swarm through the SDK
+#            the bridge 10.231.0.254; no default route). Waits until each answers, forms the swarm through the SDK
 #            (`dockersdk-demo swarm init/join`, h1 the manager), loads the dev images into each host,
 #            then prints one line per host: `hN unix:///run/lab/hN/docker.sock 10.231.0.N`.
 #            Idempotent: what is already there and healthy is kept.
@@ -90,7 +90,8 @@ ensure_netns() {
   has_addr "$(ip netns exec "$ns" ip addr show dev eth0)" "$NET_PREFIX.$i/24" \
     || ip netns exec "$ns" ip addr add "$NET_PREFIX.$i/24" dev eth0
   ip netns exec "$ns" ip link set eth0 up
-  ip netns exec "$ns" ip route replace default via "$BRIDGE_ADDR"
+  # No default route: a host reaches the other hosts (10.231.0.0/24) and nothing else.
+  ip netns exec "$ns" ip route del default 2>/dev/null || true
 }
 
 # Starts host i's dockerd unless it runs. `ip netns exec` remounts /sys (dockerd then fails with
@@ -101,7 +102,10 @@ start_dockerd() {
   mkdir -p "$dir/exec" "$DATA/h$i"
   rm -f "$dir/docker.sock" "$dir/docker.pid"
   log "starting dockerd h$i (log: $dir/dockerd.log)"
-  setsid nsenter --net="/var/run/netns/$NS_PREFIX$i" unshare --uts sh -c "hostname h$i; exec dockerd \
+  # DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1: swarm tasks use the loaded image instead of trying a
+  # registry first (no registry is reachable; each try cost ~20 s of DNS timeouts per task).
+  setsid nsenter --net="/var/run/netns/$NS_PREFIX$i" unshare --uts sh -c "hostname h$i; \
+    DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 exec dockerd \
     --host unix://$dir/docker.sock --data-root $DATA/h$i --exec-root $dir/exec --pidfile $dir/docker.pid \
     --cgroup-parent lab-h$i" >"$dir/dockerd.log" 2>&1 </dev/null &
 }
@@ -233,6 +237,7 @@ cmd_down() {
   for link in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^$NS_PREFIX[0-9]+$" || true); do
     ip link del "$link" 2>/dev/null || true
   done
+  log "veths gone after $((SECONDS - started)) s"
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^$NS_PREFIX[0-9]+$" || true); do ip netns del "$ns" || true; done
   ip link show "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE"
   for chain in DOCKER-USER FORWARD; do
@@ -240,11 +245,13 @@ cmd_down() {
       iptables -D "$chain" -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
     done
   done
+  log "namespaces, bridge and rule gone after $((SECONDS - started)) s"
   # 4. cgroups (--cgroup-parent lab-hN), then the folders.
   for cg in /sys/fs/cgroup/*/lab-h[0-9]* /sys/fs/cgroup/lab-h[0-9]*; do
     [ -d "$cg" ] || continue
     find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || true
   done
+  log "cgroups gone after $((SECONDS - started)) s"
   rm -rf "$RUN" "$DATA"
   log "lab down in $((SECONDS - started)) s"
 }
