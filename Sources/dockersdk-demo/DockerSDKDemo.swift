@@ -18,7 +18,7 @@ struct DockerSDKDemo: AsyncParsableCommand {
         abstract: "Runs DockerSDK scenarios against a real Docker daemon.",
         subcommands: [
             InfoCommand.self, RunCommand.self, ExecCommand.self, LogsCommand.self, PsCommand.self, RmCommand.self,
-            ImageCommand.self, SwarmCommand.self, KeyslotCommand.self, ShardingCommand.self, NetworkCommand.self, NetworkTourCommand.self, RedisClusterCommand.self, MySQLReplicationCommand.self,
+            ImageCommand.self, SwarmCommand.self, RedisClusterSwarmCommand.self, KeyslotCommand.self, ShardingCommand.self, NetworkCommand.self, NetworkTourCommand.self, RedisClusterCommand.self, MySQLReplicationCommand.self,
             TourCommand.self,
         ]
     )

@@ -39,7 +39,7 @@ final class RedisClusterSwarmLiveTests: XCTestCase {
             // Lose h2 (its link cut on the bridge side) while the writer writes with WAIT.
             let ip = FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip"
             let link = { @Sendable (state: String) async throws in
-                let result = try Exec.run(ip, ["link", "set", "dsdklab-h2", state], timeout: 10)
+                let result = try LabProcess.run([ip, "link", "set", "dsdklab-h2", state], timeout: 10)
                 guard result.status == 0 else { throw DockerError.invalidArgument("ip link set dsdklab-h2 \(state) failed") }
             }
             let report = try await deployment.hostLossDrill(lose: "h2", progress: log, cut: { try await link("down") },
@@ -56,8 +56,8 @@ final class RedisClusterSwarmLiveTests: XCTestCase {
         } catch {
             failure = error
         }
-        _ = try? Exec.run(FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip",
-                          ["link", "set", "dsdklab-h2", "up"], timeout: 10)
+        _ = try? LabProcess.run([FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") ? "/usr/sbin/ip" : "/sbin/ip",
+                                 "link", "set", "dsdklab-h2", "up"], timeout: 10)
         if let cluster {
             do { try await cluster.down() } catch { if failure == nil { failure = error } }
             for host in 1...3 {

@@ -317,7 +317,7 @@ struct SwarmLab {
             try Live.unavailable("the Swarm lab needs root and iproute2")
         }
         // A lab already up is kept (and its swarm formed again if a run left it); otherwise this test owns it.
-        let status = try Exec.run("/bin/bash", [script, "status"], timeout: 30)
+        let status = try LabProcess.run(["/bin/bash", script, "status"], timeout: 30)
         let existing = status.status == 0 ? parse(status.stdout) : nil
         if let existing, existing.count > size {
             try Live.unavailable("a lab of \(existing.count) hosts is up; this test needs \(size)")
@@ -340,7 +340,7 @@ struct SwarmLab {
     }
 
     private static func runScript(_ arguments: [String], demo: String, timeout: TimeInterval) throws -> Exec.Result {
-        try Exec.run("/usr/bin/env", ["DOCKERSDK_DEMO=\(demo)", "/bin/bash", script] + arguments, timeout: timeout)
+        try LabProcess.run(["/bin/bash", script] + arguments, environment: ["DOCKERSDK_DEMO": demo], timeout: timeout)
     }
 
     /// `hN unix:///PATH ADDRESS` lines to host name and socket URL.
@@ -367,7 +367,7 @@ struct SwarmLab {
         left += netns.filter { $0.hasPrefix("dsdklab-") }.map { "netns \($0)" }
         let links = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")) ?? []
         left += links.filter { $0.hasPrefix("dsdklab") }.map { "link \($0)" }
-        if let rules = try? Exec.run("/usr/sbin/iptables", ["-S"], timeout: 30) {
+        if let rules = try? LabProcess.run(["/usr/sbin/iptables", "-S"], timeout: 30) {
             left += String(decoding: rules.stdout, as: UTF8.self).split(separator: "\n").filter { $0.contains("dsdklab0") }.map { "rule \($0)" }
         }
         for path in ["/run/lab", "/var/lib/lab"] where FileManager.default.fileExists(atPath: path) { left.append(path) }
@@ -428,6 +428,56 @@ func logText(_ output: ContainerOutput, seconds: Double = 30) async throws -> St
 
 /// The hex SHA-256 of `text`, as busybox sha256sum prints it.
 func sha256(_ text: String) throws -> String {
-    let result = try Exec.run("/usr/bin/sha256sum", [], stdin: Data(text.utf8), timeout: 10)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("dsdk-digest-\(UUID().uuidString)")
+    try Data(text.utf8).write(to: file, options: .withoutOverwriting)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let result = try LabProcess.run(["/usr/bin/sha256sum", file.path], timeout: 10)
     return String(String(decoding: result.stdout, as: UTF8.self).prefix(64))
+}
+
+/// Runs a command with its output in files and its exit polled with `waitpid(WNOHANG)`, killed at the deadline.
+///
+/// lab.sh leaves daemons running (setsid): Foundation's `Process.waitUntilExit` was seen never to
+/// return after such a script exited (a zombie child, a hung test), so the lab does not use it.
+enum LabProcess {
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: TimeInterval) throws -> Exec.Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dsdk-lab-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outPath = dir.appendingPathComponent("stdout").path
+        let errPath = dir.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, envp)
+        guard spawned == 0 else { throw DockerError.invalidArgument("cannot start \(arguments[0]): errno \(spawned)") }
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(timeout)
+        var exited = false
+        while !exited {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { exited = true; break }
+            if result < 0, errno != EINTR { throw DockerError.invalidArgument("waitpid failed: errno \(errno)") }
+            if Date() > deadline {
+                kill(pid, SIGTERM)
+                for _ in 0..<50 where waitpid(pid, &status, WNOHANG) != pid { usleep(100_000) }
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                break
+            }
+            usleep(100_000)
+        }
+        let out = (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()
+        let err = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
+        let code: Int32 = !exited ? 124 : (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Exec.Result(stdout: out, stderr: err, status: code)
+    }
 }
