@@ -39,6 +39,20 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
     /// `POST /build` failed: the daemon's message, its exit code when a `RUN` failed, and the step it
     /// was running (the last `Step N/M : ...` line), when one had started.
     case buildFailed(step: BuildStep?, message: String, code: Int?)
+    /// 503 from a Swarm endpoint: the node is not in a swarm, not a manager, already in one, or locked.
+    case swarm(reason: SwarmFailure, message: String)
+
+    /// Why a Swarm request was refused (a 503 with the daemon's Swarm message).
+    public enum SwarmFailure: String, Sendable, Equatable {
+        /// The node is not part of a swarm (`docker swarm init` or `join` first).
+        case notInSwarm
+        /// The node is a worker: cluster state is only on managers.
+        case notManager
+        /// The node is already part of a swarm (`docker swarm leave` first).
+        case alreadyInSwarm
+        /// The swarm is encrypted and locked (`docker swarm unlock` first).
+        case locked
+    }
 
     /// Why a connection could not be made.
     public enum ConnectFailure: String, Sendable, Equatable {
@@ -60,7 +74,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case .badRequest(let m), .unauthorized(let m), .forbidden(let m), .notFound(let m), .conflict(let m),
              .streamError(let m), .buildFailed(_, let m, _):
             m
-        case .serverError(_, let m), .unsupportedAPIVersion(_, let m):
+        case .serverError(_, let m), .unsupportedAPIVersion(_, let m), .swarm(_, let m):
             m
         default:
             nil
@@ -99,6 +113,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case let .transport(code, m): return "Transport error (curl \(code)): \(m)"
         case let .buildFailed(step, m, _):
             return "Build failed" + (step.map { " at \($0)" } ?? "") + ": \(m)"
+        case let .swarm(_, m): return "Swarm: \(m)"
         }
     }
 
@@ -118,6 +133,9 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         if status == 400, message.contains("client version"), message.contains("too old") || message.contains("too new") {
             return .unsupportedAPIVersion(requested: requested, message: message)
         }
+        if status == 503, let reason = SwarmFailure(daemonMessage: message) {
+            return .swarm(reason: reason, message: message)
+        }
         switch status {
         case 400: return .badRequest(message: message)
         case 401: return .unauthorized(message: message)
@@ -135,6 +153,24 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         guard let text = String(data: body, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
               !text.isEmpty, text.count <= 500 else { return nil }
         return text
+    }
+}
+
+extension DockerError.SwarmFailure {
+    /// Recognizes dockerd's Swarm refusals ("This node is not a swarm manager. ...").
+    init?(daemonMessage m: String) {
+        let text = m.lowercased()
+        if text.contains("not part of a swarm") || (text.contains("not a swarm manager") && text.contains("swarm init")) {
+            self = .notInSwarm
+        } else if text.contains("not a swarm manager") {
+            self = .notManager
+        } else if text.contains("already part of a swarm") {
+            self = .alreadyInSwarm
+        } else if text.contains("swarm is encrypted") || text.contains("needs to be unlocked") {
+            self = .locked
+        } else {
+            return nil
+        }
     }
 }
 

@@ -46,7 +46,7 @@ struct DockerSDKDemo: AsyncParsableCommand {
         subcommands: [
             InfoCommand.self, RunCommand.self, ExecCommand.self, LogsCommand.self, PsCommand.self, RmCommand.self,
             CommitCommand.self, ExportCommand.self,
-            ImageCommand.self, LoginCommand.self, KeyslotCommand.self, ShardingCommand.self, NetworkCommand.self, NetworkTourCommand.self, RedisClusterCommand.self, MySQLReplicationCommand.self,
+            ImageCommand.self, LoginCommand.self, SwarmCommand.self, RedisClusterSwarmCommand.self, KeyslotCommand.self, ShardingCommand.self, NetworkCommand.self, NetworkTourCommand.self, RedisClusterCommand.self, MySQLReplicationCommand.self,
             TourCommand.self,
         ]
     )

@@ -15,16 +15,18 @@ public final class FixtureSession: Sendable {
     /// The fixtures folder.
     public let directory: String
 
-    /// Opens `<directory>/v<apiVersion>/<scenario>.json` for replay, or records it when `record` is true.
+    /// Opens `<directory>/v<apiVersion>/<scenario>.json` for replay, or records it when `record` is true
+    /// (from `recordingHost`, or the daemon found like the docker CLI).
     public init(scenario: String, apiVersion: String = "1.41", directory: String, record: Bool,
-                secrets: [String] = [], chunkSize: Int = 1024) throws {
+                secrets: [String] = [], chunkSize: Int = 1024, recordingHost: DockerHost? = nil) throws {
         self.directory = directory
         if record {
-            let recorder = RecordingTransport(recording: CurlTransport(host: try HostDiscovery().resolve().host),
+            let host = try recordingHost ?? HostDiscovery().resolve().host
+            let recorder = RecordingTransport(recording: CurlTransport(host: host),
                                               scenario: scenario, secrets: secrets)
             self.recorder = recorder
             replay = nil
-            docker = try DockerClient(transport: recorder)
+            docker = try DockerClient(host: host, transport: recorder)
         } else {
             let replay = try ReplayTransport(path: "\(directory)/v\(apiVersion)/\(scenario).json",
                                              chunkSize: chunkSize, secrets: secrets)

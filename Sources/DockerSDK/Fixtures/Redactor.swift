@@ -17,10 +17,12 @@ public struct Redactor: Sendable {
     private static let sensitiveNames = ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "MYSQL_PWD", "AUTH", "CREDENTIAL"]
     private static let sensitiveHeaders = ["x-registry-auth", "x-registry-config", "authorization"]
 
+    /// Swarm join tokens and unlock keys, wherever they appear.
+    private static let swarmKeys = "SWM(TKN|KEY)-1-[A-Za-z0-9+/=-]+"
+
     /// Scrubs one string.
     public func scrub(_ text: String) -> String {
-        var text = text
-        for secret in secrets { text = text.replacingOccurrences(of: secret, with: Self.mask) }
+        let text = scrubExact(text)
         // NAME=value where NAME looks sensitive (environment entries, mysqld options).
         if let eq = text.firstIndex(of: "="), !text[..<eq].contains(" ") {
             let name = text[..<eq].uppercased()
@@ -42,7 +44,7 @@ public struct Redactor: Sendable {
     public func scrub(_ body: Fixture.Body?) -> Fixture.Body? {
         switch body {
         case .json(let value)?: return .json(scrubJSON(value))
-        case .text(let text)?: return .text(secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) })
+        case .text(let text)?: return .text(scrubExact(text))
         case .base64(let data)?:
             guard !secrets.isEmpty else { return body }
             var bytes = data
@@ -99,6 +101,8 @@ public struct Redactor: Sendable {
     }
 
     private func scrubExact(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) }
+        let exact = secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) }
+        guard exact.contains("SWM") else { return exact }
+        return exact.replacingOccurrences(of: Self.swarmKeys, with: Self.mask, options: .regularExpression)
     }
 }
