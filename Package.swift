@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         // Test-only: SpecCoverageTests reads the Engine API spec (YAML).
         .package(url: "https://github.com/jpsim/Yams", "5.0.1"..<"7.0.0"),
+        // Plugin only: `swift package generate-documentation` (scripts/docs.sh).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
