@@ -51,7 +51,7 @@ enum DocSnippets {
             name: "web").id
         try await docker.containers.start(id)
         let info = try await docker.containers.inspect(id)
-        print(info.state.status)                        // running
+        print(info.state.containerStatus)               // running
         try await docker.containers.remove(id, force: true)
     }
 
