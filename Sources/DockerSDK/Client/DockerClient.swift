@@ -25,6 +25,7 @@ public final class DockerClient: Sendable {
     ///   - apiVersion: a fixed API version; nil negotiates (or takes `DOCKER_API_VERSION`).
     ///   - transport: a transport to use instead of libcurl (e.g. a `ReplayTransport`).
     ///   - environment: the environment read for discovery and `DOCKER_API_VERSION`.
+    ///   - logger: where the client logs.
     public init(
         host: DockerHost? = nil, apiVersion: APIVersion? = nil, transport: (any DockerTransport)? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,

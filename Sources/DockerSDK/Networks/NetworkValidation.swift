@@ -27,7 +27,9 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Parses `a.b.c.d`, throwing `DockerError.invalidArgument` that says what is wrong.
     ///
-    /// - Parameter what: names the value in the message, e.g. `gateway`.
+    /// - Parameters:
+    ///   - text: the address.
+    ///   - what: names the value in the message, e.g. `gateway`.
     public static func parse(_ text: String, what: String = "address") throws -> IPv4Address {
         func fail(_ why: String) -> DockerError {
             .invalidArgument("\(what) \"\(text)\" is not an IPv4 address: \(why)")
@@ -85,7 +87,9 @@ public struct IPv4Network: Sendable, Hashable, CustomStringConvertible, Lossless
     /// Parses `a.b.c.d/n` strictly, throwing `DockerError.invalidArgument` that says what is wrong:
     /// a missing prefix, a prefix out of 0...32, a bad address, host bits set.
     ///
-    /// - Parameter what: names the value in the message, e.g. `subnet`.
+    /// - Parameters:
+    ///   - text: the subnet in CIDR notation.
+    ///   - what: names the value in the message, e.g. `subnet`.
     public static func parse(_ text: String, what: String = "subnet") throws -> IPv4Network {
         let pieces = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard pieces.count == 2 else {

@@ -24,6 +24,7 @@ public struct NetworksAPI: Sendable {
     /// One network by ID, ID prefix or name (`GET /networks/{id}`).
     ///
     /// - Parameters:
+    ///   - id: the network's ID or name.
     ///   - verbose: adds swarm service details (swarm-scoped networks).
     ///   - scope: only a network of this scope (`swarm`, `global`, `local`).
     /// - Throws: `DockerError.notFound` when there is no such network.
@@ -73,7 +74,10 @@ public struct NetworksAPI: Sendable {
 
     /// Disconnects a container from a network (`POST /networks/{id}/disconnect`).
     ///
-    /// - Parameter force: disconnect even when the container is not running or the endpoint is stale.
+    /// - Parameters:
+    ///   - network: the network's ID or name.
+    ///   - container: the container's ID or name.
+    ///   - force: disconnect even when the container is not running or the endpoint is stale.
     public func disconnect(network: String, container: String, force: Bool = false) async throws {
         try Self.checkID(network)
         try Self.checkContainer(container)
