@@ -63,6 +63,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         }
     }
 
+    /// One line: what went wrong, with the daemon's message, and for a failed connection the likely fix.
     public var description: String {
         switch self {
         case let .cannotConnect(host, reason, detail):
@@ -95,6 +96,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         }
     }
 
+    /// The same as `description`.
     public var errorDescription: String? { description }
 
     /// Maps a non-2xx response to a typed error, keeping the daemon's message.

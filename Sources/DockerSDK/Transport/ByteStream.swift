@@ -6,6 +6,7 @@ import Foundation
 /// is slow, the transfer stops reading from the socket. Cancelling the consuming task, or dropping
 /// the iterator, aborts the transfer; iteration then throws `DockerError.cancelled`.
 public struct ByteStream: AsyncSequence, Sendable {
+    /// A chunk of the body, as it arrived.
     public typealias Element = Data
 
     /// Aborts the transfer when the last copy of the stream and its iterators are gone,
@@ -36,6 +37,7 @@ public struct ByteStream: AsyncSequence, Sendable {
         channel.cancel()
     }
 
+    /// Iterates the chunks; dropping the iterator aborts the transfer.
     public func makeAsyncIterator() -> Iterator {
         Iterator(owner: owner)
     }
@@ -53,6 +55,7 @@ public struct ByteStream: AsyncSequence, Sendable {
             channel.detach()
         }
 
+        /// The next chunk; nil at the end; `DockerError.cancelled` once the transfer was aborted.
         public func next() async throws -> Data? {
             try await channel.next()
         }
