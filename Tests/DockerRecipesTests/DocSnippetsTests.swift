@@ -12,15 +12,16 @@ enum RecipeDocSnippets {
     // MARK: DockerRecipes.md
 
     static func progressToTerminal() -> RecipeProgress {
-        RecipeProgress { event in print(event) }           // [   1.2s] ==> starting 6 nodes (...)
+        let progress = RecipeProgress { event in print(event) }   // [   1.2s] ==> starting 6 nodes (...)
+        return progress
     }
 
     // MARK: RedisCluster.md
 
-    static func redisCluster(_ docker: DockerClient) async throws {
+    static func redisCluster(_ docker: DockerClient, progress: RecipeProgress) async throws {
         let cluster = try await RedisCluster(docker: docker, options: RedisClusterOptions(
             masters: 3, replicasPerMaster: 1, mode: .bridge(network: nil, subnet: "10.213.38.0/24")))
-        switch try await cluster.up(progress: progressToTerminal()) {
+        switch try await cluster.up(progress: progress) {
         case .created(let seconds): print("formed in \(seconds) s")
         case .alreadyRunning: print("already healthy")
         }
@@ -46,17 +47,16 @@ enum RecipeDocSnippets {
     static func redisClusterHostMode(_ docker: DockerClient) async throws {
         let cluster = try await RedisCluster(docker: docker, options: RedisClusterOptions(
             mode: .hostNetwork(basePort: 6381, announceIP: "127.0.0.1"), namePrefix: "cache"))
-        let plan = cluster.plan
-        for node in plan.nodes { print(node.name, node.address) }   // cache-1 127.0.0.1:6381 ...
+        for node in cluster.plan.nodes { print(node.name, node.address) }   // cache-1 127.0.0.1:6381 ...
         try await cluster.up()
     }
 
     // MARK: MySQLReplication.md
 
-    static func mysqlReplication(_ docker: DockerClient) async throws {
+    static func mysqlReplication(_ docker: DockerClient, progress: RecipeProgress) async throws {
         let replication = try await MySQLReplication(docker: docker, options: MySQLReplicationOptions(
             replicas: 2, mode: .gtid, sourcePort: 3307, namePrefix: "shop"))
-        try await replication.up(progress: progressToTerminal())
+        try await replication.up(progress: progress)
         let report = try await replication.verify(rows: 10)
         print(report.rowsRead, report.replicaWriteRefused.count, report.passed)
         let status = try await replication.status()
@@ -77,18 +77,18 @@ enum RecipeDocSnippets {
         try await broken.down()
     }
 
-    static func mysqlSQL() -> String {
+    static func mysqlSQL(print: (String) -> Void) {
         let account = ReplicationAccount(user: "slave", password: "s3cret")
         let statements = ReplicationSQL.createReplicationUser(account, flavor: .mariadb(ServerVersion(10, 11)))
-        return statements.map(\.description).joined(separator: "\n")   // passwords print as '***'
+        print(statements.map(\.description).joined(separator: "\n"))   // passwords print as '***'
     }
 
     // MARK: NetworkingTour.md
 
-    static func networkTour(_ docker: DockerClient) async throws {
+    static func networkTour(_ docker: DockerClient, progress: RecipeProgress) async throws {
         let tour = NetworkTour(docker: docker, options: NetworkTour.Options(subnet: "192.168.213.0/24",
                                                                             gateway: "192.168.213.1"))
-        let report = try await tour.run(progress: progressToTerminal())
+        let report = try await tour.run(progress: progress)
         for check in report.checks {
             print(check.outcome.rawValue.uppercased(), check.name, "-", check.evidence)
         }
@@ -98,19 +98,20 @@ enum RecipeDocSnippets {
     // MARK: KeySlotsAndSharding.md
 
     static func keySlots() -> [Int] {
-        [KeySlot.slot(for: "k1"),                          // 12706, like CLUSTER KEYSLOT k1
-         KeySlot.slot(for: "{user:42}:profile"),           // the same slot as ...
-         KeySlot.slot(for: "{user:42}:cart")]              // ... this one: only "user:42" is hashed
+        let slot = KeySlot.slot(for: "k1")                     // 12706, like CLUSTER KEYSLOT k1
+        let profile = KeySlot.slot(for: "{user:42}:profile")
+        let cart = KeySlot.slot(for: "{user:42}:cart")         // == profile: only "user:42" is hashed
+        return [slot, profile, cart]
     }
 
-    static func slotLayout() -> String {
-        SlotRanges.format(SlotRanges.clusterCreate(masters: 3))   // 0-5460, 5461-10922, 10923-16383
+    static func slotLayout(print: (String) -> Void) {
+        print(SlotRanges.format(SlotRanges.clusterCreate(masters: 3)))   // 0-5460,5461-10922,10923-16383
     }
 
-    static func sharding() throws -> [String] {
+    static func sharding(print: (String) -> Void) throws {
         let report = try PartitionSimulator(keyCount: 100_000, virtualNodes: 160).run(nodes: 3, change: +1)
-        return report.outcomes.map { outcome in
-            "\(outcome.scheme): \(Int((outcome.movedFraction * 100).rounded()))% of the keys move"
+        for outcome in report.outcomes {
+            print("\(outcome.scheme): \(Int((outcome.movedFraction * 100).rounded()))% of the keys move")
         }
     }
 }
@@ -123,18 +124,23 @@ final class RecipeDocSnippetsTests: XCTestCase {
     }
 
     func testSlotLayoutSnippet() {
-        XCTAssertEqual(RecipeDocSnippets.slotLayout(), "0-5460,5461-10922,10923-16383")
+        var printed: [String] = []
+        RecipeDocSnippets.slotLayout { printed.append($0) }
+        XCTAssertEqual(printed, ["0-5460,5461-10922,10923-16383"])
     }
 
     func testShardingSnippet() throws {
-        let lines = try RecipeDocSnippets.sharding()
+        var lines: [String] = []
+        try RecipeDocSnippets.sharding { lines.append($0) }
         XCTAssertEqual(lines.count, PartitionScheme.allCases.count)
         XCTAssertTrue(lines[0].hasPrefix("hash mod N: 7"), lines[0])   // about 3/4 move from 3 to 4 nodes
         XCTAssertTrue(lines[2].hasPrefix("hash slots: 2"), lines[2])   // about 1/4: only the new node's share
     }
 
     func testSQLSnippetRedactsPassword() {
-        let sql = RecipeDocSnippets.mysqlSQL()
+        var printed: [String] = []
+        RecipeDocSnippets.mysqlSQL { printed.append($0) }
+        let sql = printed.joined(separator: "\n")
         XCTAssertFalse(sql.contains("s3cret"), sql)
         XCTAssertTrue(sql.contains("'***'"), sql)
     }

@@ -8,6 +8,14 @@ import XCTest
 ///
 /// Keep each function in step with the article named in its comment.
 enum DocSnippets {
+    // MARK: DockerSDK.md
+
+    static func landing() async throws {
+        let docker = try DockerClient()                  // finds the daemon like the docker CLI
+        let result = try await docker.containers.run("dockersdk/busybox", ["echo", "hello"])
+        print(result.stdoutText)                         // hello
+    }
+
     // MARK: GettingStarted.md
 
     static func gettingStartedConnect() async throws {
@@ -16,15 +24,13 @@ enum DocSnippets {
         print("API", version)
     }
 
-    /// Runs the Getting Started overview; returns what it printed.
-    static func gettingStartedOverview(_ docker: DockerClient) async throws -> [String] {
-        var lines: [String] = []
+    /// The Getting Started overview, printing through `print`.
+    static func gettingStartedOverview(_ docker: DockerClient, print: (String) -> Void) async throws {
         let version = try await docker.system.version()
         let info = try await docker.system.info()
         let usage = try await docker.system.diskUsage()
-        lines.append("Docker \(version.version) on \(info.osType ?? "?"), API \(try await docker.apiVersion())")
-        lines.append("\(info.images) images, \(usage.images?.count ?? 0) in the disk usage report")
-        return lines
+        print("Docker \(version.version) on \(info.osType ?? "?"), API \(try await docker.apiVersion())")
+        print("\(info.images) images, \(usage.images?.count ?? 0) in the disk usage report")
     }
 
     static func gettingStartedRun(_ docker: DockerClient) async throws {
@@ -286,10 +292,52 @@ enum DocSnippets {
 }
 
 final class DocSnippetsTests: XCTestCase {
+    /// Every line of a Swift code block in the two catalogs' articles is a line of the snippet functions
+    /// (whitespace and trailing comments aside; `static` dropped), so the articles show compiled code.
+    func testArticlesShowOnlySnippetCode() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        func normalized(_ line: Substring) -> String {
+            var code = line.components(separatedBy: "//")[0]
+            code = code.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            return code.hasPrefix("static ") ? String(code.dropFirst("static ".count)) : code
+        }
+        var known = Set<String>()
+        for file in ["Tests/DockerSDKTests/DocSnippetsTests.swift", "Tests/DockerRecipesTests/DocSnippetsTests.swift"] {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            known.formUnion(text.split(separator: "\n").map(normalized))
+        }
+        var checked = 0
+        for catalog in ["Sources/DockerSDK/DockerSDK.docc", "Sources/DockerRecipes/DockerRecipes.docc"] {
+            let folder = root.appendingPathComponent(catalog)
+            let articles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".md") }
+            XCTAssertFalse(articles.isEmpty, catalog)
+            for article in articles.sorted() {
+                let text = try String(contentsOf: folder.appendingPathComponent(article), encoding: .utf8)
+                var inSwift = false, manifest = false
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    if line.hasPrefix("```") {
+                        inSwift = !inSwift && line.hasPrefix("```swift")
+                        manifest = false
+                        continue
+                    }
+                    guard inSwift else { continue }
+                    if line.contains("Package.swift") { manifest = true }
+                    let code = normalized(line)
+                    guard !manifest, !code.isEmpty else { continue }
+                    checked += 1
+                    XCTAssertTrue(known.contains(code), "\(catalog)/\(article): not in the snippet functions: \(line)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+
     /// The Getting Started overview against the recorded `system-info` exchanges.
     func testGettingStartedOverviewReplays() async throws {
         let session = try FixtureSession(scenario: "system-info", directory: fixturesDirectory, record: false)
-        let lines = try await DocSnippets.gettingStartedOverview(session.docker)
+        var lines: [String] = []
+        try await DocSnippets.gettingStartedOverview(session.docker) { lines.append($0) }
         try session.finish()
         XCTAssertEqual(lines.count, 2)
         XCTAssertTrue(lines[0].hasPrefix("Docker 20.10"), lines[0])
