@@ -134,6 +134,7 @@ final class RecipeDocSnippetsTests: XCTestCase {
         try RecipeDocSnippets.sharding { lines.append($0) }
         XCTAssertEqual(lines.count, PartitionScheme.allCases.count)
         XCTAssertTrue(lines[0].hasPrefix("hash mod N: 7"), lines[0])   // about 3/4 move from 3 to 4 nodes
+        XCTAssertTrue(lines[1].hasPrefix("consistent hashing: 2"), lines[1])   // about 1/4, to the new node
         XCTAssertTrue(lines[2].hasPrefix("hash slots: 2"), lines[2])   // about 1/4: only the new node's share
     }
 
