@@ -3,8 +3,9 @@ import Foundation
 import XCTest
 
 /// The code of the DocC articles in Sources/DockerSDK/DockerSDK.docc, compiled with the tests so that a
-/// snippet that no longer matches the API breaks the build. The functions are not run against a daemon;
-/// the one test below runs the Getting Started snippet against a recorded exchange.
+/// snippet that no longer matches the API breaks the build. None runs against a live daemon: the tests
+/// below run the Getting Started, exec, logs and errors snippets against exchanges recorded from one
+/// (`Fixtures/v1.41/system-info.json`, `doc-snippets.json`), and check that the articles show only this code.
 ///
 /// Keep each function in step with the article named in its comment.
 enum DocSnippets {
@@ -133,7 +134,7 @@ enum DocSnippets {
         }
     }
 
-    static func streamCollect(_ docker: DockerClient, id: String) async throws {
+    static func streamCollect(_ docker: DockerClient, id: String, print: (Any...) -> Void) async throws {
         let output = try await docker.containers.logs(id)
         let (stdout, stderr) = try await output.collect(limit: 1 << 20)
         print(stdout.count, stderr.count)
@@ -149,13 +150,13 @@ enum DocSnippets {
 
     // MARK: ExecAndAttach.md
 
-    static func execRun(_ docker: DockerClient, id: String) async throws {
+    static func execRun(_ docker: DockerClient, id: String, print: (Any...) -> Void) async throws {
         let result = try await docker.exec.run(["sh", "-c", "cat; echo done >&2"], in: id,
                                                stdin: Data("hi".utf8))
         print(result.stdoutText, result.stderrText, result.exitCode)   // hi done 0
     }
 
-    static func execSteps(_ docker: DockerClient, id: String) async throws {
+    static func execSteps(_ docker: DockerClient, id: String, print: (Any...) -> Void) async throws {
         let exec = try await docker.exec.create(container: id, ExecConfig(cmd: ["ls", "-l", "/"], workingDir: "/"))
         for try await chunk in try await docker.exec.start(exec) {
             FileHandle.standardOutput.write(chunk.data)
@@ -267,7 +268,7 @@ enum DocSnippets {
 
     // MARK: Errors.md
 
-    static func errors(_ docker: DockerClient) async {
+    static func errors(_ docker: DockerClient, print: (Any...) -> Void) async {
         do {
             try await docker.containers.start("no-such-container")
         } catch DockerError.notFound(let message) {
@@ -342,6 +343,48 @@ final class DocSnippetsTests: XCTestCase {
         XCTAssertEqual(lines.count, 2)
         XCTAssertTrue(lines[0].hasPrefix("Docker 20.10"), lines[0])
         XCTAssertTrue(lines[0].hasSuffix("API 1.41"), lines[0])
+    }
+
+    /// The exec, logs and errors snippets against exchanges recorded from the real daemon
+    /// (`DOCKERSDK_RECORD=1` re-records them, like the other fixture tests).
+    func testSnippetsReplayRecordedExchanges() async throws {
+        let session = try fixture("doc-snippets", chunkSize: 5)
+        let docker = session.docker
+        let name = "dockersdk-fx-docsnippets"
+        var printed: [String] = []
+        let capture: (Any...) -> Void = { items in printed.append(items.map { "\($0)" }.joined(separator: " ")) }
+        let id = try await docker.containers.create(
+            ContainerCreate(image: "dockersdk/busybox:latest", cmd: ["sh", "-c", "echo ready; echo oops >&2; sleep 300"],
+                            labels: ["com.dockersdk.fixture": "doc-snippets"]),
+            name: name).id
+        do {
+            try await docker.containers.start(id)
+            // The container has written both lines before the logs are read (bounded wait).
+            var lines = 0
+            for _ in 0..<50 where lines < 2 {
+                let (out, err) = try await docker.containers.logs(id).collect(limit: 1 << 16)
+                lines = String(decoding: out + err, as: UTF8.self).split(separator: "\n").count
+                if lines < 2 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            XCTAssertEqual(lines, 2)
+            try await DocSnippets.execRun(docker, id: name, print: capture)
+            try await DocSnippets.execSteps(docker, id: name, print: capture)
+            try await DocSnippets.streamCollect(docker, id: name, print: capture)
+            await DocSnippets.errors(docker, print: capture)
+        } catch {
+            try? await docker.containers.remove(id, force: true)
+            throw error
+        }
+        try await docker.containers.remove(id, force: true)
+        try session.finish()
+
+        XCTAssertEqual(printed.count, 4, "\(printed)")
+        guard printed.count == 4 else { return }
+        XCTAssertEqual(printed[0], "hi done\n 0")             // stdoutText, stderrText, exitCode
+        XCTAssertEqual(printed[1], "0")                        // ls -l / exited with 0
+        XCTAssertEqual(printed[2], "6 5")                      // "ready\n" on stdout, "oops\n" on stderr
+        XCTAssertTrue(printed[3].hasPrefix("missing: "), printed[3])
+        XCTAssertTrue(printed[3].contains("no-such-container"), printed[3])
     }
 
     /// The Errors article's mapping, on values.
