@@ -81,6 +81,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         }
     }
 
+    /// One line: what went wrong, with the daemon's message, and for a failed connection the likely fix.
     public var description: String {
         switch self {
         case let .cannotConnect(host, reason, detail):
@@ -117,6 +118,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         }
     }
 
+    /// The same as `description`.
     public var errorDescription: String? { description }
 
     /// The limit of a `.timedOut(seconds:)` that does not name its call yet.

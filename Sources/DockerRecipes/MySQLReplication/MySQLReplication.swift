@@ -185,5 +185,6 @@ public struct MySQLReplicationEndpoints: Sendable, Codable, Equatable {
 public struct LoginRefused: StopsPolling, CustomStringConvertible {
     /// The client's error, secrets scrubbed.
     public var failure: CommandFailed
+    /// The refusal, with the client's output.
     public var description: String { "the server refused the root login: \(failure)" }
 }

@@ -12,6 +12,7 @@ public struct ReplicationFailed: Error, Sendable, CustomStringConvertible {
     /// The IO and SQL thread states last seen.
     public var threads: String
 
+    /// Which replica did not start replicating, and the state of its threads.
     public var description: String {
         "replication on \(replica) did not start (\(threads))"
             + (lastIOError.map { "; Last_IO_Error: \($0)" } ?? "") + (lastSQLError.map { "; Last_SQL_Error: \($0)" } ?? "")

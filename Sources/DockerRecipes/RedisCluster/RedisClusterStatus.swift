@@ -35,6 +35,7 @@ public enum RedisClusterIssue: Sendable, Codable, Equatable, CustomStringConvert
     /// The views disagree, slots are uncovered or open, a node fails...
     case topology(ClusterProblem)
 
+    /// One line naming the node and the problem.
     public var description: String {
         switch self {
         case let .unreachable(node, reason): "\(node) does not answer: \(reason)"

@@ -50,6 +50,7 @@ public struct SlotRange: Sendable, Hashable, Codable, Comparable, CustomStringCo
         (lhs.first, lhs.last) < (rhs.first, rhs.last)
     }
 
+    /// Decodes `{"first": ..., "last": ...}`; a range outside 0...16383 or reversed is a decoding error.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let first = try container.decode(Int.self, forKey: .first)
@@ -61,6 +62,7 @@ public struct SlotRange: Sendable, Hashable, Codable, Comparable, CustomStringCo
         self.init(unchecked: first, last)
     }
 
+    /// Encodes `{"first": ..., "last": ...}`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(first, forKey: .first)

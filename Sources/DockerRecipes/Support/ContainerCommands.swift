@@ -12,6 +12,7 @@ public struct CommandFailed: Error, Sendable, CustomStringConvertible {
     /// What it wrote to stderr (and stdout when stderr was empty), trimmed and scrubbed.
     public var output: String
 
+    /// The command, the container, its exit code and its output.
     public var description: String {
         "`\(command)` in \(container) exited with \(exitCode): \(output)"
     }

@@ -12,6 +12,7 @@ public struct PollTimeout: Error, Sendable, CustomStringConvertible {
     /// The last thing observed, for the message.
     public var lastObservation: String?
 
+    /// How long and how many times it polled, and for what.
     public var description: String {
         "timed out after \(String(format: "%.1f", seconds)) s (\(attempts) attempts) waiting for \(what)"
             + (lastObservation.map { "; last seen: \($0)" } ?? "")

@@ -5,6 +5,7 @@ import Logging
 public struct RecipeEvent: Sendable, Codable, Equatable, CustomStringConvertible {
     /// How the step went.
     public enum Level: String, Sendable, Codable {
+        /// A step begins, a detail, a check passed, a check failed, or a warning.
         case step, info, pass, fail, warning
     }
 
@@ -22,6 +23,7 @@ public struct RecipeEvent: Sendable, Codable, Equatable, CustomStringConvertible
         self.elapsed = elapsed
     }
 
+    /// A terminal line: the elapsed seconds, a tag for the level, the message.
     public var description: String {
         let tag = switch level {
         case .step: "==>"

@@ -11,6 +11,7 @@ public struct Secret: Sendable, Equatable, Codable, CustomStringConvertible, Cus
         self.value = value
     }
 
+    /// A secret written in the source (tests and examples).
     public init(stringLiteral value: String) {
         self.value = value
     }
@@ -22,10 +23,14 @@ public struct Secret: Sendable, Equatable, Codable, CustomStringConvertible, Cus
         return Secret(String((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "x" }))
     }
 
+    /// Always `<redacted>`.
     public var description: String { "<redacted>" }
+    /// Always `<redacted>`.
     public var debugDescription: String { "<redacted>" }
+    /// A mirror without children, so that `dump` shows no value.
     public var customMirror: Mirror { Mirror(self, children: []) }
 
+    /// Decodes the value from a string.
     public init(from decoder: Decoder) throws {
         value = try decoder.singleValueContainer().decode(String.self)
     }

@@ -22,8 +22,10 @@ public struct APIVersion: Sendable, Hashable, Comparable, Codable, CustomStringC
         self.init(major, minor)
     }
 
+    /// `major.minor`, e.g. `1.41`.
     public var description: String { "\(major).\(minor)" }
 
+    /// Orders by major, then minor version.
     public static func < (lhs: APIVersion, rhs: APIVersion) -> Bool {
         (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
     }
@@ -33,6 +35,7 @@ public struct APIVersion: Sendable, Hashable, Comparable, Codable, CustomStringC
     /// The oldest version this SDK speaks.
     public static let oldestSupported = APIVersion(1, 24)
 
+    /// Decodes a version written as a string, e.g. `"1.41"`.
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let version = APIVersion(text) else {
@@ -41,6 +44,7 @@ public struct APIVersion: Sendable, Hashable, Comparable, Codable, CustomStringC
         self = version
     }
 
+    /// Encodes the version as a string, e.g. `"1.41"`.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -52,6 +52,7 @@ public enum DockerHost: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The address as a URL, e.g. `unix:///var/run/docker.sock`.
     public var description: String {
         switch self {
         case .unix(let path): "unix://\(path)"

@@ -10,6 +10,7 @@ public struct Filters: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         self.values = values
     }
 
+    /// Filters from a literal, e.g. `["label": ["a=b"]]`; values of a repeated name are joined.
     public init(dictionaryLiteral elements: (String, [String])...) {
         values = Dictionary(elements, uniquingKeysWith: +)
     }

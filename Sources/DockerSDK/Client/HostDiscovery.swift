@@ -12,6 +12,7 @@ public struct HostDiscovery: Sendable {
 
     /// How the host was found.
     public enum Source: String, Sendable, Equatable {
+        /// An explicit host, `DOCKER_HOST`, a docker context, the default socket, or the rootless socket.
         case explicit, environment, context, defaultSocket, rootlessSocket
     }
 

@@ -16,6 +16,7 @@ public struct VersionRequirement: Sendable, Hashable, CustomStringConvertible {
         self.minimum = minimum
     }
 
+    /// The feature and its minimum version, e.g. `startInterval (API 1.44+)`.
     public var description: String { "\(feature) (API \(minimum)+)" }
 }
 

@@ -84,6 +84,7 @@ public struct ContainerPathStat: Codable, Sendable, Equatable {
 
 /// A tar archive of a path in a container, streamed as it comes: an `AsyncSequence` of `Data` chunks.
 public struct ContainerArchiveStream: AsyncSequence, Sendable {
+    /// A chunk of the tar archive.
     public typealias Element = Data
     /// The archived path's metadata, from the response header (nil if the daemon sent none).
     public let stat: ContainerPathStat?
@@ -99,6 +100,7 @@ public struct ContainerArchiveStream: AsyncSequence, Sendable {
     /// Stops the transfer.
     public func cancel() { bytes.cancel() }
 
+    /// Iterates the archive's chunks; dropping the iterator aborts the transfer.
     public func makeAsyncIterator() -> ByteStream.Iterator { bytes.makeAsyncIterator() }
 }
 

@@ -46,10 +46,12 @@ public struct ContainerChange: Codable, Sendable, Equatable, Hashable {
             }
         }
 
+        /// Decodes the daemon's number (0 modified, 1 added, 2 deleted).
         public init(from decoder: Decoder) throws {
             self.init(rawValue: try decoder.singleValueContainer().decode(Int.self))
         }
 
+        /// Encodes the daemon's number.
         public func encode(to encoder: Encoder) throws {
             var container = encoder.singleValueContainer()
             try container.encode(rawValue)

@@ -90,6 +90,7 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
 
     private struct Empty: Codable, Equatable {}
 
+    /// Decodes the Engine API's JSON.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         image = try c.decodeIfPresent(String.self, forKey: .image)
@@ -119,6 +120,7 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
         macAddress = try c.decodeIfPresent(String.self, forKey: .macAddress)
     }
 
+    /// Encodes the Engine API's JSON; nil fields are left out.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(image, forKey: .image)
@@ -219,6 +221,7 @@ public struct HealthConfig: Codable, Sendable, Equatable {
         case startPeriod = "StartPeriod", startInterval = "StartInterval"
     }
 
+    /// Decodes the Engine API's JSON (durations in nanoseconds).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func duration(_ key: CodingKeys) throws -> Duration? {
@@ -232,6 +235,7 @@ public struct HealthConfig: Codable, Sendable, Equatable {
         startInterval = try duration(.startInterval)
     }
 
+    /// Encodes the Engine API's JSON (durations in nanoseconds); nil fields are left out.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(test, forKey: .test)

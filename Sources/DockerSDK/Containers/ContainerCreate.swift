@@ -54,6 +54,7 @@ public struct ContainerCreate: Encodable, Sendable, Equatable {
         case hostConfig = "HostConfig", networkingConfig = "NetworkingConfig"
     }
 
+    /// Encodes the body of `POST /containers/create`.
     public func encode(to encoder: Encoder) throws {
         try config.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)

@@ -6,6 +6,7 @@ public enum TarArchive {
     public struct Entry: Sendable, Equatable {
         /// What the entry is.
         public enum Kind: Sendable, Equatable {
+            /// A regular file, a folder, a symbolic link to `target`, or anything else.
             case file, directory, symlink(target: String), other
         }
 

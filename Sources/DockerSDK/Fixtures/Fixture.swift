@@ -41,6 +41,7 @@ public struct Fixture: Codable, Sendable, Equatable {
 
         /// How the exchange was carried.
         public enum Kind: String, Codable, Sendable {
+            /// A whole response, a streamed response, or a hijacked connection.
             case unary, stream, hijack
         }
 
@@ -106,8 +107,11 @@ public struct Fixture: Codable, Sendable, Equatable {
 
     /// A body: JSON kept as JSON, text as text, anything else base64.
     public enum Body: Codable, Sendable, Equatable {
+        /// A JSON body, kept as JSON.
         case json(JSONValue)
+        /// A UTF-8 text body.
         case text(String)
+        /// Any other body (multiplexed streams, tar archives), base64-encoded.
         case base64(Data)
 
         /// Picks the most readable form for `data`.
@@ -134,6 +138,7 @@ public struct Fixture: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey { case json, text, base64 }
 
+        /// Decodes `{"json": ...}`, `{"text": ...}` or `{"base64": ...}`.
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             if container.contains(.json) {
@@ -150,6 +155,7 @@ public struct Fixture: Codable, Sendable, Equatable {
             }
         }
 
+        /// Encodes `{"json": ...}`, `{"text": ...}` or `{"base64": ...}`.
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             switch self {
@@ -193,6 +199,7 @@ public enum FixtureError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The SDK sent more requests than were recorded.
     case exhausted(scenario: String, request: String)
 
+    /// What did not match, and where.
     public var description: String {
         switch self {
         case .missing(let path): "no fixture at \(path) (record it: see Fixtures/README.md)"

@@ -2,14 +2,22 @@ import Foundation
 
 /// Any JSON value, kept as JSON so fixtures stay readable and diffable.
 public indirect enum JSONValue: Codable, Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without a fraction.
     case int(Int64)
+    /// A number with a fraction or an exponent.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object([String: JSONValue])
 
+    /// Decodes any JSON value.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -29,6 +37,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
+    /// Encodes the value as JSON.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

@@ -12,6 +12,7 @@ public enum LoadEvent: Sendable, Equatable {
 
 /// The events of a load; an error line ends it with `.streamError`.
 public struct LoadStream: AsyncSequence, Sendable {
+    /// One event of the load.
     public typealias Element = LoadEvent
     let lines: JSONLineStream<StreamMessage>
     let cleanup: BuildStream.Cleanup?
@@ -31,6 +32,7 @@ public struct LoadStream: AsyncSequence, Sendable {
         return loaded
     }
 
+    /// Iterates the load's events.
     public func makeAsyncIterator() -> Iterator {
         Iterator(base: lines.makeAsyncIterator(), cleanup: cleanup)
     }
@@ -41,6 +43,7 @@ public struct LoadStream: AsyncSequence, Sendable {
         let cleanup: BuildStream.Cleanup?
         var pending: [LoadEvent] = []
 
+        /// The next event; nil at the end; throws on an error line.
         public mutating func next() async throws -> LoadEvent? {
             while pending.isEmpty {
                 guard let message = try await base.next() else { return nil }

@@ -157,6 +157,7 @@ public struct BuildResult: Sendable, Equatable {
 
 /// The events of a build; an error line ends it with `DockerError.buildFailed` naming the step.
 public struct BuildStream: AsyncSequence, Sendable {
+    /// One event of the build.
     public typealias Element = BuildEvent
     let lines: JSONLineStream<StreamMessage>
     let cleanup: Cleanup?
@@ -195,6 +196,7 @@ public struct BuildStream: AsyncSequence, Sendable {
         return BuildResult(imageID: id, steps: steps, output: output)
     }
 
+    /// Iterates the build's events.
     public func makeAsyncIterator() -> Iterator {
         Iterator(base: lines.makeAsyncIterator(), cleanup: cleanup)
     }
@@ -219,6 +221,7 @@ public struct BuildStream: AsyncSequence, Sendable {
         /// Text longer than this without a newline is handed out as it is.
         static let maxPartialLine = 64 << 10
 
+        /// The next event; nil at the end; an error line throws `DockerError.buildFailed`.
         public mutating func next() async throws -> BuildEvent? {
             while true {
                 if !pending.isEmpty { return pending.removeFirst() }

@@ -28,6 +28,7 @@ public struct PushedImage: Sendable, Equatable {
 /// The events of a push; an error line ends it with a typed error: `.unauthorized` when the
 /// registry refused the credentials (with its message), else `.streamError`.
 public struct PushStream: AsyncSequence, Sendable {
+    /// One event of the push.
     public typealias Element = PushEvent
     let lines: JSONLineStream<StreamMessage>
 
@@ -46,6 +47,7 @@ public struct PushStream: AsyncSequence, Sendable {
         return pushed
     }
 
+    /// Iterates the push's events.
     public func makeAsyncIterator() -> Iterator {
         Iterator(base: lines.makeAsyncIterator())
     }
@@ -54,6 +56,7 @@ public struct PushStream: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         var base: JSONLineStream<StreamMessage>.Iterator
 
+        /// The next event; nil at the end; throws on an error line.
         public mutating func next() async throws -> PushEvent? {
             guard let message = try await base.next() else { return nil }
             if let error = message.errorMessage {

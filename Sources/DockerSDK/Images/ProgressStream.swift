@@ -37,6 +37,7 @@ public struct ProgressEvent: Codable, Sendable, Equatable {
 /// Progress events of a long operation; an `error` line ends it with `DockerError.streamError`
 /// (`.unauthorized` when it relays a registry's refusal of the credentials).
 public struct ProgressStream: AsyncSequence, Sendable {
+    /// One line of progress.
     public typealias Element = ProgressEvent
     let lines: JSONLineStream<ProgressEvent>
 
@@ -57,6 +58,7 @@ public struct ProgressStream: AsyncSequence, Sendable {
         return events
     }
 
+    /// Iterates the progress events.
     public func makeAsyncIterator() -> Iterator {
         Iterator(base: lines.makeAsyncIterator())
     }
@@ -65,6 +67,7 @@ public struct ProgressStream: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         var base: JSONLineStream<ProgressEvent>.Iterator
 
+        /// The next event; nil at the end; throws on an error line.
         public mutating func next() async throws -> ProgressEvent? {
             guard let event = try await base.next() else { return nil }
             if let message = event.errorDetail?.message ?? event.error {

@@ -25,6 +25,7 @@ public struct RegistryAuth: Codable, Sendable, Equatable, CustomStringConvertibl
         "RegistryAuth(user: \(username ?? "-"), server: \(serverAddress ?? "-"), secret: <redacted>)"
     }
 
+    /// The same as `description`: no secret.
     public var debugDescription: String { description }
 
     /// Shows the user and registry to `dump` and debuggers, never the secret.

@@ -51,8 +51,10 @@ public struct IPv4Address: Sendable, Hashable, Comparable, CustomStringConvertib
     /// The four octets, most significant first.
     public var octets: [UInt8] { [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) } }
 
+    /// `a.b.c.d`.
     public var description: String { octets.map(String.init).joined(separator: ".") }
 
+    /// Numeric order.
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.value < rhs.value }
 }
 
@@ -144,6 +146,7 @@ public struct IPv4Network: Sendable, Hashable, CustomStringConvertible, Lossless
         return address != self.address && address != broadcast
     }
 
+    /// `a.b.c.d/n`.
     public var description: String { "\(address)/\(prefixLength)" }
 }
 
@@ -197,6 +200,7 @@ public struct IPv6Address: Sendable, Hashable, Comparable, CustomStringConvertib
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Numeric order.
     public static func < (lhs: IPv6Address, rhs: IPv6Address) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
 
     func masked(_ prefix: Int) -> IPv6Address {
@@ -263,6 +267,7 @@ public struct IPv6Network: Sendable, Hashable, CustomStringConvertible, Lossless
     /// Whether the two networks share any address.
     public func overlaps(_ other: IPv6Network) -> Bool { contains(other.address) || other.contains(address) }
 
+    /// The network address and prefix length, e.g. `fd00::/64`.
     public var description: String { "\(address)/\(prefixLength)" }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 
 /// Output of a container or exec as an `AsyncSequence` of `OutputChunk`s, demultiplexed or raw (TTY).
 public struct ContainerOutput: AsyncSequence, Sendable {
+    /// A chunk of stdout or stderr.
     public typealias Element = OutputChunk
     let bytes: ByteStream
     /// Whether the bytes carry multiplexing headers (false for a TTY).
@@ -18,6 +19,7 @@ public struct ContainerOutput: AsyncSequence, Sendable {
         bytes.cancel()
     }
 
+    /// Iterates the output's chunks.
     public func makeAsyncIterator() -> Iterator {
         Iterator(bytes: bytes.makeAsyncIterator(), multiplexed: multiplexed)
     }
@@ -44,6 +46,7 @@ public struct ContainerOutput: AsyncSequence, Sendable {
         var pending: [OutputChunk] = []
         var done = false
 
+        /// The next chunk; nil at the end of the output.
         public mutating func next() async throws -> OutputChunk? {
             while pending.isEmpty {
                 if done { return nil }

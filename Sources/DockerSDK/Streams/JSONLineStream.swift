@@ -19,6 +19,7 @@ public struct JSONLineStream<Element: Decodable & Sendable>: AsyncSequence, Send
         bytes.cancel()
     }
 
+    /// Iterates the decoded lines.
     public func makeAsyncIterator() -> Iterator {
         Iterator(bytes: bytes.makeAsyncIterator(), what: what)
     }
@@ -30,6 +31,7 @@ public struct JSONLineStream<Element: Decodable & Sendable>: AsyncSequence, Send
         var buffer = Data()
         var ended = false
 
+        /// The next decoded line; nil at the end.
         public mutating func next() async throws -> Element? {
             while true {
                 if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {

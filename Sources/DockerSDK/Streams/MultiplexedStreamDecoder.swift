@@ -2,8 +2,11 @@ import Foundation
 
 /// Which standard stream a piece of output belongs to.
 public enum StdStream: UInt8, Sendable, Codable, Equatable {
+    /// Standard input (frame type 0).
     case stdin = 0
+    /// Standard output (frame type 1).
     case stdout = 1
+    /// Standard error (frame type 2).
     case stderr = 2
 }
 

@@ -48,6 +48,7 @@ public struct DiskUsage: Codable, Sendable, Equatable {
         case containerUsage = "ContainerUsage", volumeUsage = "VolumeUsage", buildCacheUsage = "BuildCacheUsage"
     }
 
+    /// Decodes either shape of `GET /system/df`: the lists, or the usage summaries of API 1.52.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         layersSize = try c.decodeIfPresent(Int64.self, forKey: .layersSize)
@@ -62,6 +63,7 @@ public struct DiskUsage: Codable, Sendable, Equatable {
         buildCache = try c.decodeIfPresent([BuildCacheRecord].self, forKey: .buildCache) ?? buildCacheUsage?.items
     }
 
+    /// Encodes the shape it was decoded from.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(layersSize, forKey: .layersSize)

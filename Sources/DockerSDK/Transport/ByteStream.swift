@@ -9,6 +9,7 @@ import Foundation
 /// A stream has one consumer: a second iterator throws `DockerError.invalidArgument` at its first
 /// `next()` and leaves the first one alone.
 public struct ByteStream: AsyncSequence, Sendable {
+    /// A chunk of the body, as it arrived.
     public typealias Element = Data
 
     /// Aborts the transfer when the last copy of the stream and its iterators are gone,
@@ -39,6 +40,7 @@ public struct ByteStream: AsyncSequence, Sendable {
         channel.cancel()
     }
 
+    /// Iterates the chunks; dropping the iterator aborts the transfer.
     public func makeAsyncIterator() -> Iterator {
         Iterator(owner: owner, isFirst: owner.channel.claimIterator())
     }
@@ -59,6 +61,7 @@ public struct ByteStream: AsyncSequence, Sendable {
             if isFirst { channel.detach() }
         }
 
+        /// The next chunk; nil at the end; `DockerError.cancelled` once the transfer was aborted.
         public func next() async throws -> Data? {
             guard isFirst else {
                 throw DockerError.invalidArgument(

@@ -42,6 +42,7 @@ public struct DockerRequest: Sendable, Equatable, CustomStringConvertible, Custo
             + (body == nil ? "" : " [body]")
     }
 
+    /// The same as `description`: no body, no header values.
     public var debugDescription: String { description }
 
     /// The path as sent: version prefix, path and percent-encoded query.
@@ -156,15 +157,18 @@ public struct HTTPHeaders: Sendable, Equatable, Codable, Sequence {
         storage.makeIterator()
     }
 
+    /// Equal when they hold the same names and values in the same order.
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.storage.elementsEqual(rhs.storage) { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Decodes a JSON object of names to values.
     public init(from decoder: Decoder) throws {
         let map = try [String: String](from: decoder)
         storage = map.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
     }
 
+    /// Encodes a JSON object of names to values (the last value of a repeated name).
     public func encode(to encoder: Encoder) throws {
         var map: [String: String] = [:]
         for (name, value) in storage { map[name] = value }
