@@ -42,7 +42,11 @@ let package = Package(
         ),
         .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),
         .testTarget(name: "DockerSDKTests", dependencies: ["DockerSDK"]),
-        .testTarget(name: "DockerRecipesTests", dependencies: ["DockerRecipes", "DockerSDK"]),
-        .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
+        .testTarget(name: "DockerRecipesTests", dependencies: [
+            "DockerRecipes", "DockerSDK", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "LiveTests", dependencies: [
+            "DockerSDK", "DockerRecipes", .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )
