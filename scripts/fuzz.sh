@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [RUNS] [TARGET...]
 #
 # RUNS inputs per target (default 1000000), each target bounded to FUZZ_MAX_SECONDS (default 900)
-# of fuzzing. Builds fuzz/ (a package of its own that depends on this one by path, so the main build
+# of fuzzing; FUZZ_JOBS targets run at once (default 1). Builds fuzz/ (a package of its own that depends on this one by path, so the main build
 # and CI never compile it) with `swift build -Xswiftc -sanitize=fuzzer,address`. The seed corpus is
 # every body, stdin and output of the recorded fixtures (Fixtures/**) plus fuzz/seeds/<target>/.
 # Findings (crash-*, leak-*, timeout-*) land in .build/fuzz/artifacts/<target>/; a summary line per
@@ -58,13 +58,13 @@ PY
 
 summary=$work/summary.txt
 : > "$summary"
-status=0
-for target in "${targets[@]}"; do
-  corpus=$work/corpus/$target artifacts=$work/artifacts/$target
+# One target: fuzz it, append its line to the summary; returns non-zero when it found something.
+run_target() {
+  local target=$1 corpus=$work/corpus/$1 artifacts=$work/artifacts/$1 max_len=8192 started rc seconds done_runs cov found line
   mkdir -p "$corpus" "$artifacts"
   cp -n "$work"/fixture-seeds/* "$corpus"/ 2>/dev/null || true
   [ -d "$root/fuzz/seeds/$target" ] && cp -n "$root/fuzz/seeds/$target"/* "$corpus"/ 2>/dev/null
-  max_len=8192; [ "$target" = FuzzTar ] && max_len=65536
+  [ "$target" = FuzzTar ] && max_len=65536
   echo "== $target: $runs runs, at most $max_seconds s"
   started=$(date +%s)
   # The Swift backtracer would race ASan's report; libFuzzer writes the input that failed.
@@ -78,8 +78,21 @@ for target in "${targets[@]}"; do
   found=$(ls "$artifacts" | wc -l)
   line="$target: ${done_runs:-?} inputs in ${seconds} s, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l), findings $found, exit $rc"
   echo "$line" | tee -a "$summary"
-  if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then status=1; tail -40 "$work/$target.log"; fi
+  if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then tail -40 "$work/$target.log"; return 1; fi
+}
+
+# FUZZ_JOBS targets at a time (default 1: the machine has 2 cores).
+jobs_max=${FUZZ_JOBS:-1}
+status=0
+for target in "${targets[@]}"; do
+  if [ "$jobs_max" -le 1 ]; then
+    run_target "$target" || status=1
+  else
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || status=1; done
+    run_target "$target" &
+  fi
 done
+while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || status=1; done
 echo "== summary (also in $summary)"
 cat "$summary"
 exit $status
