@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "DockerSDK",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
@@ -74,9 +75,12 @@ let package = Package(
         ),
         .testTarget(
             name: "DockerRecipesTests",
-            dependencies: ["DockerRecipes", "DockerSDK", .product(name: "InMemoryLogging", package: "swift-log")]
+            dependencies: ["DockerRecipes", "DockerSDK", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "InMemoryLogging", package: "swift-log")]
         ),
-        .testTarget(name: "LiveTests", dependencies: ["DockerSDK", "DockerRecipes"]),
+        .testTarget(name: "LiveTests", dependencies: [
+            "DockerSDK", "DockerRecipes", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "DockerTestingLiveTests",
                     dependencies: ["DockerTesting", "DockerSDK", "DockerRecipes", "dockertesting-reaper", "DockerTestingSigkillChild"]),
         // The demo's output pieces (progress rendering and aggregation), without a daemon.

@@ -10,7 +10,7 @@ final class MySQLReplicationPlanTests: XCTestCase {
         XCTAssertEqual(plan.servers.map(\.serverID), [101, 102, 103])
         XCTAssertEqual(plan.servers.map(\.hostPort), [3307, 3308, 3309])
         let spec = plan.containerSpec(plan.source, labels: ["com.dockersdk.recipe": "mysql-replication"])
-        XCTAssertEqual(spec.config.env, ["MYSQL_ROOT_PASSWORD=root-secret"])
+        XCTAssertEqual(spec.config.env, ["MYSQL_ROOT_PASSWORD_FILE=/etc/dockersdk/root-password"], "the password stays out of the environment")
         XCTAssertEqual(spec.hostConfig?.portBindings?["3306/tcp"], [PortBinding(hostIP: "127.0.0.1", hostPort: "3307")])
         XCTAssertEqual(spec.hostConfig?.networkMode, "mysql-net")
         XCTAssertEqual(spec.endpoints?["mysql-net"]?.aliases, ["mysql-source"])

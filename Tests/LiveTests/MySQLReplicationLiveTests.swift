@@ -4,7 +4,7 @@ import Foundation
 import XCTest
 
 /// Seed 000 §1 on the MariaDB dev image: binlog and GTID, 1 and 2 replicas, a wrong password, down.
-final class MySQLReplicationLiveTests: XCTestCase {
+final class MySQLReplicationLiveTests: RecipeLiveTestCase {
     private func deploy(_ options: MySQLReplicationOptions, _ body: (MySQLReplication) async throws -> Void) async throws {
         let docker = try await Live.client()
         let replication = try await MySQLReplication(docker: docker, options: options)
@@ -27,17 +27,15 @@ final class MySQLReplicationLiveTests: XCTestCase {
     private func assertPlainClientRowReachesEveryReplica(_ replication: MySQLReplication) async throws {
         let docker = replication.docker
         let source = replication.plan.source.name
-        let env = try await docker.containers.inspect(source).config?.env ?? []
-        let password = env.first { $0.hasPrefix("MYSQL_ROOT_PASSWORD=") }.map { String($0.dropFirst(20)) } ?? ""
+        // Root's option file in the container logs the plain client in: no password is needed here.
         let write = try await docker.exec.run(
             ["mariadb", "-uroot", "-e", "CREATE DATABASE plain; CREATE TABLE plain.t (x INT); INSERT INTO plain.t VALUES (42)"],
-            in: source, env: ["MYSQL_PWD=\(password)"])
+            in: source)
         XCTAssertEqual(write.exitCode, 0, write.stderrText)
         for replica in replication.plan.replicas.map(\.name) {
             var seen = ""
             for _ in 0..<50 {
-                let read = try await docker.exec.run(["mariadb", "-uroot", "-N", "-e", "SELECT x FROM plain.t"], in: replica,
-                                                     env: ["MYSQL_PWD=\(password)"])
+                let read = try await docker.exec.run(["mariadb", "-uroot", "-N", "-e", "SELECT x FROM plain.t"], in: replica)
                 seen = read.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
                 if seen == "42" { break }
                 try await Task.sleep(for: .milliseconds(200))
@@ -48,7 +46,8 @@ final class MySQLReplicationLiveTests: XCTestCase {
 
     private func options(_ mode: ReplicationMode, replicas: Int, publish: Bool = false) -> MySQLReplicationOptions {
         MySQLReplicationOptions(replicas: replicas, mode: mode, sourcePort: nil,
-                                namePrefix: "lt-mysql-\(UInt16.random(in: 0...UInt16.max))", publishesRandomPorts: publish)
+                                namePrefix: tracked("lt-mysql-\(UInt16.random(in: 0...UInt16.max))"),
+                                publishesRandomPorts: publish)
     }
 
     func testBinlogOneReplicaReplicatesAndRefusesReplicaWrites() async throws {

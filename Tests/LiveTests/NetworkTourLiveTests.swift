@@ -3,10 +3,10 @@ import DockerSDK
 import Foundation
 import XCTest
 
-final class NetworkTourLiveTests: XCTestCase {
+final class NetworkTourLiveTests: RecipeLiveTestCase {
     func testEverySeedClaimHoldsAndNothingIsLeft() async throws {
         let docker = try await Live.client()
-        let instance = "lt-tour-\(UInt16.random(in: 0...UInt16.max))"
+        let instance = tracked("lt-tour-\(UInt16.random(in: 0...UInt16.max))")
         let third = Int.random(in: 100...200)
         let tour = NetworkTour(docker: docker, options: .init(subnet: "10.216.\(third).0/24", gateway: "10.216.\(third).1",
                                                                instance: instance))
@@ -32,7 +32,7 @@ final class NetworkTourLiveTests: XCTestCase {
 
     func testAPublicSubnetIsRefusedBeforeAnythingIsCreated() async throws {
         let docker = try await Live.client()
-        let tour = NetworkTour(docker: docker, options: .init(subnet: "172.38.0.0/16", gateway: "172.38.0.1", instance: "lt-public"))
+        let tour = NetworkTour(docker: docker, options: .init(subnet: "172.38.0.0/16", gateway: "172.38.0.1", instance: tracked("lt-public")))
         do {
             _ = try await tour.run()
             XCTFail("172.38.0.0/16 is public address space")

@@ -10,11 +10,11 @@ import Glibc
 /// and in host mode (ports on 127.0.0.1 only): up, up again, check, status, MOVED, failover,
 /// scale-out, scale-in, down, and nothing left behind. Everything carries the recipe's labels and is
 /// removed by `down`, also when an assertion or a step fails midway.
-final class RedisClusterLiveTests: XCTestCase {
+final class RedisClusterLiveTests: RecipeLiveTestCase {
     func testBridgeModeLifecycle() async throws {
         let docker = try await Live.client()
         let subnet = try await Self.freePrivateSubnet(docker)
-        let prefix = "lt-redis-br-\(UInt32.random(in: 0...UInt32.max))"
+        let prefix = tracked("lt-redis-br-\(UInt32.random(in: 0...UInt32.max))")
         let options = RedisClusterOptions(masters: 3, replicasPerMaster: 1, image: "dockersdk/redis:7",
                                           mode: .bridge(network: nil, subnet: subnet), namePrefix: prefix)
         try await lifecycle(docker, options: options)
@@ -24,7 +24,7 @@ final class RedisClusterLiveTests: XCTestCase {
         let docker = try await Live.client()
         // 6 nodes, 2 more while scaled out: client ports base...base+7, bus ports +10000.
         let basePort = try Self.freeLoopbackPortBlock(count: 8)
-        let prefix = "lt-redis-host-\(UInt32.random(in: 0...UInt32.max))"
+        let prefix = tracked("lt-redis-host-\(UInt32.random(in: 0...UInt32.max))")
         let options = RedisClusterOptions(masters: 3, replicasPerMaster: 1, image: "dockersdk/redis:7",
                                           mode: .hostNetwork(basePort: basePort, announceIP: "127.0.0.1"), namePrefix: prefix)
         try await lifecycle(docker, options: options) { cluster in

@@ -94,17 +94,130 @@ final class RemoteTransportLiveTests: XCTestCase {
         }
     }
 
+    /// Issue 12, item 8: an expired server certificate and one for another host name each fail the
+    /// handshake with a typed `.cannotConnect(.tls)`, within a bound, with the certificate
+    /// directory's variables named; the right certificate on the same proxy set-up works.
+    func testExpiredCertificateAndWrongHostNameAreTypedTLSFailures() async throws {
+        _ = try await Live.client()
+        try makeCertificates()
+        try makeServerCertificate(named: "expired", subjectAltName: "IP:127.0.0.1,DNS:localhost", expired: true)
+        try makeServerCertificate(named: "otherhost", subjectAltName: "DNS:not-this-host.example", expired: false)
+        let client = TLSConfiguration(caCertificatePath: "\(certs)/ca.pem", certificatePath: "\(certs)/cert.pem",
+                                      keyPath: "\(certs)/key.pem", verify: true)
+        for name in ["expired", "otherhost"] {
+            let port = try startProxy(listen: "OPENSSL-LISTEN", tls: true, serverCert: name)
+            let docker = try DockerClient(host: .tls(host: "127.0.0.1", port: port, client), environment: [:])
+            let outcome = await bounded(seconds: 30) { try await docker.system.ping() }
+            switch outcome {
+            case .some(.failure(let error as DockerError)):
+                guard case .cannotConnect(_, .tls, let detail) = error else { XCTFail("\(name): got \(error)"); continue }
+                XCTAssertTrue(error.description.contains("DOCKER_CERT_PATH"), "\(name): \(error.description)")
+                print("\(name): \(detail)")
+            case .some(let other):
+                XCTFail("\(name): a \(name) server certificate must not verify, got \(other)")
+            case nil:
+                XCTFail("\(name): the handshake did not end within 30 s")
+            }
+        }
+        // Control: the good certificate verifies through the same kind of proxy.
+        let port = try startProxy(listen: "OPENSSL-LISTEN", tls: true)
+        let good = try DockerClient(host: .tls(host: "127.0.0.1", port: port, client), environment: [:])
+        _ = try await good.system.ping()
+    }
+
+    /// DOCKER_TLS_VERIFY unset, DOCKER_HOST=tcp:// on a port that speaks TLS: plain HTTP meets a TLS
+    /// server. The request ends within a bound with a typed error (never a hang).
+    func testPlainHTTPToATLSPortEndsWithATypedError() async throws {
+        _ = try await Live.client()
+        try makeCertificates()
+        let port = try startProxy(listen: "OPENSSL-LISTEN", tls: true)
+        let docker = try DockerClient(environment: ["DOCKER_HOST": "tcp://127.0.0.1:\(port)"])
+        guard case .tcp = docker.host else { return XCTFail("without DOCKER_TLS_VERIFY or DOCKER_CERT_PATH the host is plain tcp") }
+        let outcome = await bounded(seconds: 30) { try await docker.system.ping() }
+        switch outcome {
+        case .some(.failure(let error as DockerError)):
+            print("plain HTTP to a TLS port: \(error.description)")
+        case .some(let other):
+            XCTFail("plain HTTP to a TLS port must fail typed, got \(other)")
+        case nil:
+            XCTFail("plain HTTP to a TLS port hung for 30 s")
+        }
+    }
+
+    /// Verification is on unless switched off: DOCKER_TLS_VERIFY=1 and a context without SkipTLSVerify verify.
+    func testVerificationIsOnByDefault() throws {
+        let discovered = try HostDiscovery(environment: ["DOCKER_HOST": "tcp://127.0.0.1:2376", "DOCKER_TLS_VERIFY": "1",
+                                                         "DOCKER_CERT_PATH": "/nonexistent"]).resolve()
+        guard case let .tls(_, _, tls) = discovered.host else { return XCTFail("expected TLS, got \(discovered.host)") }
+        XCTAssertTrue(tls.verify)
+        XCTAssertTrue(TLSConfiguration(certDirectory: "/nonexistent", verify: true).verify)
+    }
+
+    /// Runs `body`, giving up after `seconds`: nil when it did not finish.
+    private func bounded<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T) async -> Result<T, any Error>? {
+        await withTaskGroup(of: Result<T, any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await body()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// A server certificate signed by the test CA: `<name>-cert.pem` and `<name>-key.pem`; expired
+    /// means valid from 2020-01-01 to 2020-01-02 (signed with `openssl ca`, which takes dates).
+    private func makeServerCertificate(named name: String, subjectAltName: String, expired: Bool) throws {
+        let ssl = "/usr/bin/openssl", d = certs
+        try run(ssl, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/\(name)-key.pem", "-out", "\(d)/\(name).csr",
+                      "-subj", "/CN=\(name)"])
+        try "subjectAltName=\(subjectAltName)\n".write(toFile: "\(d)/\(name).ext", atomically: true, encoding: .utf8)
+        if !expired {
+            try run(ssl, ["x509", "-req", "-in", "\(d)/\(name).csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca-key.pem",
+                          "-CAcreateserial", "-out", "\(d)/\(name)-cert.pem", "-days", "1", "-extfile", "\(d)/\(name).ext"])
+            return
+        }
+        let db = "\(d)/ca-db"
+        try FileManager.default.createDirectory(atPath: db, withIntermediateDirectories: true)
+        try "".write(toFile: "\(db)/index.txt", atomically: true, encoding: .utf8)
+        try "1000\n".write(toFile: "\(db)/serial", atomically: true, encoding: .utf8)
+        try """
+            [ca]
+            default_ca = test
+            [test]
+            dir = \(db)
+            database = \(db)/index.txt
+            serial = \(db)/serial
+            new_certs_dir = \(db)
+            default_md = sha256
+            policy = any
+            copy_extensions = none
+            [any]
+            commonName = supplied
+            [server]
+            subjectAltName = \(subjectAltName)
+
+            """.write(toFile: "\(db)/ca.cnf", atomically: true, encoding: .utf8)
+        try run(ssl, ["ca", "-batch", "-config", "\(db)/ca.cnf", "-cert", "\(d)/ca.pem", "-keyfile", "\(d)/ca-key.pem",
+                      "-startdate", "20200101000000Z", "-enddate", "20200102000000Z", "-extensions", "server",
+                      "-in", "\(d)/\(name).csr", "-out", "\(d)/\(name)-cert.pem", "-notext"])
+    }
+
     // MARK: - Helpers
 
     /// Starts socat on a free loopback port forwarding to the daemon's socket; returns the port.
-    private func startProxy(listen: String, tls: Bool = false) throws -> Int {
+    private func startProxy(listen: String, tls: Bool = false, serverCert: String = "server") throws -> Int {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/socat") else {
             try Live.unavailable("socat is not installed (scripts/setup.sh installs it)")
         }
         for _ in 0..<20 {
             let port = Int.random(in: 23000...23999)
             var address = "\(listen):\(port),bind=127.0.0.1,reuseaddr,fork"
-            if tls { address += ",cert=\(certs)/server-cert.pem,key=\(certs)/server-key.pem,cafile=\(certs)/ca.pem,verify=1" }
+            if tls { address += ",cert=\(certs)/\(serverCert)-cert.pem,key=\(certs)/\(serverCert)-key.pem,cafile=\(certs)/ca.pem,verify=1" }
             let proxy = Process()
             proxy.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
             proxy.arguments = [address, "UNIX-CONNECT:/var/run/docker.sock"]

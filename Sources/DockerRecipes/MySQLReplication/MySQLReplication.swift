@@ -87,6 +87,10 @@ public struct MySQLReplication: Sendable {
             }
             try await group.waitForAll()
         }
+        // Initialised: the entrypoint's password file is no longer needed (root's option file stays).
+        for shell in shells {
+            _ = try await docker.run(["rm", "-f", MySQLReplicationPlan.rootPasswordFile], in: shell.container)
+        }
         let detected = try await detectFlavor(shells[0])
         guard detected.isMariaDB == flavor.isMariaDB else {
             throw DockerError.invalidArgument("the image said \(flavor) but the server says \(detected)")
@@ -135,6 +139,9 @@ public struct MySQLReplication: Sendable {
         let id = try await docker.containers.create(plan.containerSpec(server, labels: resources.labels), name: server.name).id
         let cnf = plan.serverConfig(server).myCnf(for: flavor)
         try await docker.containers.upload(id, files: [.file("replication.cnf", text: cnf, mode: 0o644)], to: "/etc/mysql/conf.d")
+        for (directory, entries) in plan.passwordFiles() {
+            try await docker.containers.upload(id, files: entries, to: directory)
+        }
         try await docker.containers.start(id)
     }
 
@@ -147,23 +154,15 @@ public struct MySQLReplication: Sendable {
         return flavor
     }
 
+    /// Root shells on the deployed servers: they log in with root's option file inside each container,
+    /// so the password is read from neither the containers' environment nor anywhere else.
     func shells() async throws -> (MySQLShell, [MySQLShell]) {
-        let rootPassword = try await deployedRootPassword()
         let client = try await docker.exec.run(["sh", "-c", "command -v mariadb >/dev/null && echo mariadb || echo mysql"],
                                                in: plan.source.name).stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
         let shell = { (server: MySQLServerPlan) in
-            MySQLShell(docker: docker, container: server.name, client: client.isEmpty ? "mysql" : client, password: rootPassword)
+            MySQLShell(docker: docker, container: server.name, client: client.isEmpty ? "mysql" : client, password: nil)
         }
         return (shell(plan.source), plan.replicas.map(shell))
-    }
-
-    /// The root password the deployment's source was created with (from its environment).
-    func deployedRootPassword() async throws -> Secret {
-        let env = try await docker.containers.inspect(plan.source.name).config?.env ?? []
-        guard let entry = env.first(where: { $0.hasPrefix("MYSQL_ROOT_PASSWORD=") }) else {
-            throw DockerError.invalidArgument("\(plan.source.name) has no MYSQL_ROOT_PASSWORD")
-        }
-        return Secret(String(entry.dropFirst("MYSQL_ROOT_PASSWORD=".count)))
     }
 }
 

@@ -96,6 +96,11 @@ public struct MySQLReplicationPlan: Sendable {
             throw DockerError.invalidArgument("source port \(port) leaves no room for \(options.replicas) replicas")
         }
         if let subnet = options.subnet { try RecipeValidation.privateSubnet(subnet) }
+        if let password = options.rootPassword?.value,
+           password.isEmpty || password.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            // It goes into a password file and an option file of one line each.
+            throw DockerError.invalidArgument("the root password must be non-empty, without control characters or line breaks")
+        }
         self.options = options
         self.image = image
         rootPassword = options.rootPassword ?? .generate()
@@ -124,9 +129,17 @@ public struct MySQLReplicationPlan: Sendable {
         return config
     }
 
-    /// The container description for `server` (config is uploaded separately before start).
+    /// Where the image's entrypoint reads the root password on the first start (`MYSQL_ROOT_PASSWORD_FILE`);
+    /// `up` removes the file once the server accepts the login.
+    public static let rootPasswordFile = "/etc/dockersdk/root-password"
+    /// The root client's option file (mode 0600): `mysql` inside the container logs in as root without
+    /// a password on its command line or in any environment.
+    public static let clientOptionFile = "/root/.my.cnf"
+
+    /// The container description for `server` (config and password files are uploaded separately
+    /// before start): the environment names the password file, never the password.
     public func containerSpec(_ server: MySQLServerPlan, labels: [String: String]) -> ContainerCreate {
-        var config = ContainerConfig(image: image, env: ["MYSQL_ROOT_PASSWORD=\(rootPassword.value)"], labels: labels)
+        var config = ContainerConfig(image: image, env: ["MYSQL_ROOT_PASSWORD_FILE=\(Self.rootPasswordFile)"], labels: labels)
         config.exposedPorts = ["3306/tcp"]
         var host = HostConfig(networkMode: networkName)
         if let port = server.hostPort {
@@ -140,5 +153,17 @@ public struct MySQLReplicationPlan: Sendable {
         }
         return ContainerCreate(config: config, hostConfig: host,
                                endpoints: [networkName: EndpointSettings(aliases: [server.name])])
+    }
+
+    /// The root password files uploaded into each server before it starts: the entrypoint's password
+    /// file (readable by the server's user, removed after the first login) and root's client option file.
+    public func passwordFiles() -> [(directory: String, entries: [TarArchive.Entry])] {
+        // Option-file values are quoted; a backslash and a double quote are escaped inside.
+        let quoted = rootPassword.value.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"")
+        return [
+            ("/etc", [.directory("dockersdk", mode: 0o755), .file("dockersdk/root-password", text: rootPassword.value, mode: 0o444)]),
+            ("/root", [.file(".my.cnf", text: "[client]\nuser=root\npassword=\"\(quoted)\"\n", mode: 0o600)]),
+        ]
     }
 }

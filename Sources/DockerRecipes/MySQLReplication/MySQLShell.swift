@@ -1,20 +1,27 @@
 import DockerSDK
 import Foundation
 
-/// Runs SQL in a server's container with its own client, over TCP, the password in the environment
-/// (never on a command line) and the statements on stdin.
+/// Runs SQL in a server's container with its own client, over TCP, as root through root's option file
+/// in the container (the password on no command line and in no environment), the statements on stdin.
 struct MySQLShell: Sendable {
     let docker: DockerClient
     let container: String
     /// `mysql` or `mariadb` (MariaDB 11 images have only the latter).
     let client: String
-    let password: Secret
+    /// The root password when this process knows it (during `up`): scrubbed from errors.
+    let password: Secret?
+
+    /// The client's command line, never with a password: root reads its option file, another user none
+    /// (root's would override MYSQL_PWD); either option must come first.
+    func command(user: String? = nil) -> [String] {
+        [client, user == nil ? "--defaults-extra-file=\(MySQLReplicationPlan.clientOptionFile)" : "--no-defaults"]
+            + ["--protocol=TCP", "-h", "127.0.0.1", "-P", "3306", "-u\(user ?? "root")", "--batch"]
+    }
 
     /// Runs `sql` as root and returns the tab-separated output (`--batch`, column names first).
     func query(_ sql: String, secrets: [Secret] = []) async throws -> String {
-        try await docker.run([client, "--protocol=TCP", "-h", "127.0.0.1", "-P", "3306", "-uroot", "--batch"],
-                             in: container, stdin: Data((sql.hasSuffix(";") ? sql : sql + ";").utf8),
-                             env: ["MYSQL_PWD=\(password.value)"], secrets: ([password] + secrets).map(\.value))
+        try await docker.run(command(), in: container, stdin: Data((sql.hasSuffix(";") ? sql : sql + ";").utf8),
+                             secrets: ((password.map { [$0] } ?? []) + secrets).map(\.value))
     }
 
     /// Runs statements as root (one script); their secrets are scrubbed from errors.
@@ -24,7 +31,8 @@ struct MySQLShell: Sendable {
 
     /// Runs `sql` as another user, returning the result (exit code and texts) instead of throwing.
     func tryQuery(_ sql: String, user: String, password: Secret) async throws -> ExecResult {
-        try await docker.exec.run([client, "--protocol=TCP", "-h", "127.0.0.1", "-P", "3306", "-u\(user)", "--batch"],
-                                  in: container, stdin: Data((sql + ";").utf8), env: ["MYSQL_PWD=\(password.value)"])
+        // Another user's password goes in the exec's environment (MYSQL_PWD), which ps does not show.
+        try await docker.exec.run(command(user: user), in: container, stdin: Data((sql + ";").utf8),
+                                  env: ["MYSQL_PWD=\(password.value)"])
     }
 }

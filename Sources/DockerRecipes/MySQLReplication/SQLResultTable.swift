@@ -77,6 +77,13 @@ public struct SQLResultTable: Sendable, Hashable {
             if values.count < columns.count {
                 values += Array(repeating: nil, count: columns.count - values.count)
             }
+            if values.count > columns.count, let last = columns.indices.last {
+                // More fields than columns: with --raw the last value held a tab. Keep it whole, in the
+                // last column, instead of rows longer than the header (whose extra values were lost).
+                let tail = line.split(separator: "\t", omittingEmptySubsequences: false).dropFirst(last)
+                let joined = tail.joined(separator: "\t")
+                values = Array(values.prefix(last)) + [joined == "NULL" ? nil : (raw ? joined : unescapeBatch(Substring(joined)))]
+            }
             return values
         }
         return SQLResultTable(columns: columns, rows: rows)

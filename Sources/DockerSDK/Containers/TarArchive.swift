@@ -75,13 +75,13 @@ public enum TarArchive {
             if nameBytes.count > 100 { records.append(paxRecord("path", name)) }
             if link.utf8.count > 100 { records.append(paxRecord("linkpath", link)) }
             if !records.isEmpty {
-                out.append(header(name: "././@PaxHeader", size: records.count, type: UInt8(ascii: "x"), mode: 0o644,
+                out.append(try header(name: "././@PaxHeader", size: records.count, type: UInt8(ascii: "x"), mode: 0o644,
                                   uid: 0, gid: 0, link: "", mtime: mtime))
                 out.append(records)
                 out.append(Data(count: padding(records.count)))
             }
             let size = entry.kind == .file ? entry.data.count : 0
-            out.append(header(name: String(decoding: nameBytes.prefix(100), as: UTF8.self), size: size, type: type,
+            out.append(try header(name: String(decoding: nameBytes.prefix(100), as: UTF8.self), size: size, type: type,
                               mode: entry.mode, uid: entry.uid, gid: entry.gid, link: link, mtime: mtime))
             if size > 0 {
                 out.append(entry.data)
@@ -154,20 +154,26 @@ public enum TarArchive {
     static func padding(_ size: Int) -> Int { (512 - size % 512) % 512 }
 
     static func header(name: String, size: Int, type: UInt8, mode: Int, uid: Int, gid: Int, link: String,
-                               mtime: Int) -> Data {
+                       mtime: Int) throws -> Data {
         var block = [UInt8](repeating: 0, count: 512)
         func put(_ text: String, _ at: Int, _ length: Int) {
             for (i, byte) in text.utf8.prefix(length).enumerated() { block[at + i] = byte }
         }
-        func putOctal(_ value: Int, _ at: Int, _ length: Int) {
-            put(String(String(value, radix: 8).suffix(length - 1)).leftPadded(to: length - 1), at, length - 1)
+        // A number that does not fit its field is refused, never cut to its last digits.
+        func putOctal(_ value: Int, _ at: Int, _ length: Int, _ field: String) throws {
+            let digits = String(value, radix: 8)
+            guard value >= 0, digits.count <= length - 1 else {
+                throw DockerError.invalidArgument(
+                    "tar entry \(name): \(field) \(value) does not fit a ustar header (0...\((1 << (3 * (length - 1))) - 1))")
+            }
+            put(digits.leftPadded(to: length - 1), at, length - 1)
         }
         put(name, 0, 100)
-        putOctal(mode, 100, 8)
-        putOctal(uid, 108, 8)
-        putOctal(gid, 116, 8)
-        putOctal(size, 124, 12)
-        putOctal(mtime, 136, 12)
+        try putOctal(mode, 100, 8, "mode")
+        try putOctal(uid, 108, 8, "uid")
+        try putOctal(gid, 116, 8, "gid")
+        try putOctal(size, 124, 12, "size")
+        try putOctal(mtime, 136, 12, "modification time")
         block[156] = type
         put(link, 157, 100)
         put("ustar", 257, 6)

@@ -65,7 +65,7 @@ public struct BuildContextWriter: Sendable {
             written += Int64(data.count)
         }
         try walk { relative, info in
-            try emit(Self.header(relative, info))
+            try emit(try Self.header(relative, info))
             guard info.kind == .file, info.size > 0 else { return }
             let full = (directory as NSString).appendingPathComponent(relative)
             guard let input = FileHandle(forReadingAtPath: full) else {
@@ -148,7 +148,7 @@ public struct BuildContextWriter: Sendable {
         }
     }
 
-    static func header(_ path: String, _ info: Info) -> Data {
+    static func header(_ path: String, _ info: Info) throws -> Data {
         let name = info.kind == .directory ? path + "/" : path
         var records = Data()
         if name.utf8.count > 100 { records.append(TarArchive.paxRecord("path", name)) }
@@ -157,7 +157,7 @@ public struct BuildContextWriter: Sendable {
         if info.size > ustarMaxSize { records.append(TarArchive.paxRecord("size", String(info.size))) }
         var out = Data()
         if !records.isEmpty {
-            out.append(TarArchive.header(name: "././@PaxHeader", size: records.count, type: UInt8(ascii: "x"), mode: 0o644,
+            out.append(try TarArchive.header(name: "././@PaxHeader", size: records.count, type: UInt8(ascii: "x"), mode: 0o644,
                                          uid: 0, gid: 0, link: "", mtime: max(0, info.mtime)))
             out.append(records)
             out.append(Data(count: TarArchive.padding(records.count)))
@@ -167,7 +167,7 @@ public struct BuildContextWriter: Sendable {
         case .directory: UInt8(ascii: "5")
         case .symlink: UInt8(ascii: "2")
         }
-        out.append(TarArchive.header(name: String(decoding: Array(name.utf8).prefix(100), as: UTF8.self),
+        out.append(try TarArchive.header(name: String(decoding: Array(name.utf8).prefix(100), as: UTF8.self),
                                      size: info.size > ustarMaxSize ? 0 : Int(info.size), type: type, mode: info.mode,
                                      uid: 0, gid: 0, link: String(decoding: Array(info.target.utf8).prefix(100), as: UTF8.self),
                                      mtime: max(0, info.mtime)))

@@ -1,0 +1,132 @@
+import DockerRecipes
+import DockerSDK
+import Foundation
+import Logging
+import XCTest
+
+/// Issue 12, item 7, live: the MySQL replication recipe run with planted passwords, every log line
+/// (trace), the recorded exchanges, the demo's output, every process's command line in the
+/// containers (`docker top`, sampled while the recipe's commands run) and the containers'
+/// environment: none holds a password; the recipe's status commands work without reading one.
+final class SecretsLiveTests: RecipeLiveTestCase {
+    func testMySQLReplicationShowsNoPasswordAnywhere() async throws {
+        _ = try await Live.client()
+        let root = "Root-PLANT-\(UInt32.random(in: 0...UInt32.max))"
+        let repl = "Repl-PLANT-\(UInt32.random(in: 0...UInt32.max))"
+        let secrets = [root, repl]
+        let log = LiveLog()
+        var logger = Logger(label: "secrets-live") { _ in LiveLogHandler(sink: log) }
+        logger.logLevel = .trace
+        let recorder = RecordingTransport(recording: CurlTransport(host: try HostDiscovery().resolve().host),
+                                          scenario: "secrets-mysql", secrets: secrets)
+        let docker = try DockerClient(transport: recorder, logger: logger)
+        let prefix = tracked("lt-secrets-\(UInt16.random(in: 0...UInt16.max))")
+        let options = MySQLReplicationOptions(replicas: 1, rootPassword: Secret(root), replicationPassword: Secret(repl),
+                                              sourcePort: nil, namePrefix: prefix)
+        let replication = try await MySQLReplication(docker: docker, options: options)
+        let progress = LiveLog()
+        defer { Task.detached { _ = try? await replication.down() } }
+
+        // Sample every process's command line in every server while up, status and verify run.
+        let sampler = Task.detached { () -> [String] in
+            var lines: [String] = []
+            for _ in 0..<600 where !Task.isCancelled {  // at most ~5 minutes
+                for server in replication.plan.servers {
+                    if let top = try? await docker.containers.top(server.name, psArgs: "-eo pid,args") {
+                        lines += top.processes.map { $0.joined(separator: " ") }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            return lines
+        }
+        try await replication.up(progress: RecipeProgress { progress.append("\($0)") })
+        let status = try await replication.status()
+        XCTAssertEqual(status.replicas.first?.status?.isReplicating, true, "status logs in without reading a password back")
+        let report = try await replication.verify()
+        XCTAssertTrue(report.passed)
+        sampler.cancel()
+        let commandLines = await sampler.value
+        XCTAssertTrue(commandLines.contains { $0.contains("mariadbd") || $0.contains("mysqld") }, "ps saw the servers")
+        XCTAssertTrue(commandLines.contains { $0.contains("--defaults-extra-file") },
+                      "ps saw the recipe's own client at work (\(commandLines.count) lines)")
+        assertNoSecret(commandLines.joined(separator: "\n"), secrets, "a command line in a container")
+
+        for server in replication.plan.servers {
+            let inspect = try await docker.containers.inspect(server.name)
+            assertNoSecret((inspect.config?.env ?? []).joined(separator: " "), secrets, "the environment of \(server.name)")
+            assertNoSecret((inspect.config?.cmd ?? []).joined(separator: " "), secrets, "the command of \(server.name)")
+            let environ = try await docker.exec.run(["sh", "-c", "cat /proc/1/environ | tr '\\0' '\\n'"], in: server.name)
+            assertNoSecret(environ.stdoutText, secrets, "the server process's environment in \(server.name)")
+            let file = try await docker.exec.run(["test", "-e", MySQLReplicationPlan.rootPasswordFile], in: server.name)
+            XCTAssertEqual(file.exitCode, 1, "the entrypoint's password file is gone after up")
+        }
+
+        // The demo's own output for the same deployment.
+        let demo = try Exec.demo
+        for command in [["status"], ["status", "--json"], ["verify"], ["verify", "--json"]] {
+            let run = try Exec.run(demo, ["mysql-replication"] + command + ["--replicas", "1", "--name-prefix", prefix], timeout: 120)
+            XCTAssertEqual(run.status, 0, String(decoding: run.stderr, as: UTF8.self))
+            assertNoSecret(String(decoding: run.stdout + run.stderr, as: UTF8.self), secrets, "demo \(command)")
+        }
+
+        _ = try await replication.down()
+        let folder = NSTemporaryDirectory() + "dockersdk-secrets-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fixture = try String(contentsOfFile: try recorder.save(under: folder), encoding: .utf8)
+        XCTAssertFalse(log.lines.isEmpty)
+        assertNoSecret(log.lines.joined(separator: "\n"), secrets, "the client's trace log")
+        assertNoSecret(progress.lines.joined(separator: "\n"), secrets, "the recipe's progress")
+        assertNoSecret("\(status) \(report)", secrets, "the status and verify reports")
+        assertNoSecret(fixture, secrets, "the recorded exchanges")
+        // The recorded exchanges, decoded (tar uploads, exec stdin and output), carry no password either.
+        var decoded: [String] = []
+        func walk(_ value: Any, key: String?) {
+            if let dict = value as? [String: Any] { for (k, v) in dict { walk(v, key: k) } }
+            if let array = value as? [Any] { for v in array { walk(v, key: key) } }
+            if key == "base64", let text = value as? String, let data = Data(base64Encoded: text) {
+                decoded.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        walk(try JSONSerialization.jsonObject(with: Data(fixture.utf8)), key: nil)
+        XCTAssertFalse(decoded.isEmpty, "the recording holds binary bodies")
+        assertNoSecret(decoded.joined(separator: "\n"), secrets, "a decoded body of the recording")
+    }
+}
+
+final class LiveLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String] = []
+    var lines: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+    func append(_ line: String) {
+        lock.lock()
+        storage.append(line)
+        lock.unlock()
+    }
+}
+
+struct LiveLogHandler: LogHandler {
+    let sink: LiveLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        sink.append("\(level) \(message) \(self.metadata.merging(extra ?? [:]) { $1 })")
+    }
+}
+
+func assertNoSecret(_ text: String, _ secrets: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    for secret in secrets where !secret.isEmpty {
+        XCTAssertFalse(text.contains(secret), "\(what) contains a secret", file: file, line: line)
+        let encoded = Data(secret.utf8).base64EncodedString().trimmingCharacters(in: CharacterSet(charactersIn: "="))
+        XCTAssertFalse(text.contains(encoded), "\(what) contains a secret in base64", file: file, line: line)
+    }
+}
