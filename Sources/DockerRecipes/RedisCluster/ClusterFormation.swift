@@ -23,6 +23,12 @@ extension RedisCluster {
     /// config epochs on the masters, `CLUSTER MEET` between every pair (no wait for gossip to spread
     /// the news), then `CLUSTER REPLICATE` on each replica as soon as it knows its master. The first
     /// `masters` nodes are the masters; replica k follows master k mod `masters`.
+    ///
+    /// Nodes learn each other's slots only from heartbeats, which a node sends to a peer at the latest
+    /// `cluster-node-timeout / 2` after the last answer: with the seeds' 5 s that is up to 2.5 s after
+    /// the handshakes. During formation the nodes run with `formationNodeTimeoutMs` (1 s at most), so the
+    /// slot map spreads within half a second; `up` sets the configured timeout back on every node
+    /// before it returns, also when it fails (`restoreNodeTimeout`).
     func formCluster(_ nodes: [RedisNodePlan], progress: RecipeProgress) async throws {
         let masterCount = plan.options.masters
         let masters = Array(nodes.prefix(masterCount)), replicas = Array(nodes.dropFirst(masterCount))
@@ -33,7 +39,8 @@ extension RedisCluster {
 
         // Slots and epochs (an epoch can only be set while a node knows no other node: before MEET).
         try await concurrently(Array(nodes.enumerated())) { index, node in
-            var commands = [["CLUSTER", "SET-CONFIG-EPOCH", String(index + 1)]]
+            var commands = [["CLUSTER", "SET-CONFIG-EPOCH", String(index + 1)],
+                            ["CONFIG", "SET", "cluster-node-timeout", String(formationNodeTimeoutMs)]]
             if index < masterCount {
                 commands.append(["CLUSTER", "ADDSLOTSRANGE", String(ranges[index].first), String(ranges[index].last)])
             }
@@ -71,6 +78,15 @@ extension RedisCluster {
                 return (true, nil)
             }
         }
+    }
+
+    /// The `cluster-node-timeout` nodes run with while the cluster forms.
+    var formationNodeTimeoutMs: Int { min(1000, plan.options.nodeTimeoutMs) }
+
+    /// Sets the configured `cluster-node-timeout` again on every node of `nodes`.
+    func restoreNodeTimeout(_ nodes: [RedisNodePlan]) async throws {
+        let resp = resp, timeout = String(plan.options.nodeTimeoutMs)
+        try await concurrently(nodes) { node in try await resp.ok(node, ["CONFIG", "SET", "cluster-node-timeout", timeout]) }
     }
 
     /// Runs `body` for every element at once; the first error cancels the rest and is thrown.

@@ -89,12 +89,20 @@ public struct RedisCluster: Sendable {
         let cli = self.cli(plan.nodes[0].name)
         let info = try? await cli.info(plan.nodes[0])
         if info?.slotsAssigned ?? 0 == 0 {
-            try await formCluster(plan.nodes, progress: progress)
+            do {
+                try await formCluster(plan.nodes, progress: progress)
+                try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
+                try await waitForRoles(cli: cli, progress: progress)
+            } catch {
+                try? await restoreNodeTimeout(plan.nodes)
+                throw error
+            }
+            try await restoreNodeTimeout(plan.nodes)
         } else {
             progress.info("the nodes already hold a cluster: waiting for it to settle")
+            try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
+            try await waitForRoles(cli: cli, progress: progress)
         }
-        try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
-        try await waitForRoles(cli: cli, progress: progress)
         return .created(seconds: seconds(since: started))
     }
 
@@ -139,21 +147,31 @@ public struct RedisCluster: Sendable {
         return try await currentNodes().filter { $0.container.state == "running" }.map(\.plan.address)
     }
 
-    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones.
+    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones: the initial
+    /// masters first (their `cluster_state` cannot turn ok until 2 s after their process starts, Redis'
+    /// writable delay), then the others, each group in parallel.
     func startNodes(_ nodes: [RedisNodePlan], existing: [ContainerSummary]) async throws {
         let byName = Dictionary(existing.compactMap { c in c.name.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let ids = try await withThrowingTaskGroup(of: (String, String?).self) { group in
             for node in nodes {
                 group.addTask {
                     if let container = byName[node.name] {
-                        if container.containerStatus != .running { try await docker.containers.start(container.id) }
-                        return
+                        return (node.name, container.containerStatus == .running ? nil : container.id)
                     }
-                    let id = try await docker.containers.create(plan.containerSpec(node, labels: resources.labels), name: node.name).id
-                    try await docker.containers.start(id)
+                    return (node.name, try await docker.containers.create(plan.containerSpec(node, labels: resources.labels),
+                                                                          name: node.name).id)
                 }
             }
-            try await group.waitForAll()
+            var ids: [String: String] = [:]
+            for try await (name, id) in group { if let id { ids[name] = id } }
+            return ids
+        }
+        let masters = nodes.filter { $0.index < plan.options.masters }, others = nodes.filter { $0.index >= plan.options.masters }
+        for wave in [masters, others] {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in wave { if let id = ids[node.name] { group.addTask { try await docker.containers.start(id) } } }
+                try await group.waitForAll()
+            }
         }
     }
 
