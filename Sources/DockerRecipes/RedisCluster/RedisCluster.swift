@@ -109,7 +109,8 @@ public struct RedisCluster: Sendable {
     /// Removes every container, the network and the volumes of the deployment, found by labels.
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
-        try await resources.remove(progress: progress)
+        await connections.closeAll()
+        return try await resources.remove(progress: progress)
     }
 
     // MARK: - Steps shared by up, failover and scaling
@@ -147,31 +148,35 @@ public struct RedisCluster: Sendable {
         return try await currentNodes().filter { $0.container.state == "running" }.map(\.plan.address)
     }
 
-    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones: the initial
-    /// masters first (their `cluster_state` cannot turn ok until 2 s after their process starts, Redis'
-    /// writable delay), then the others, each group in parallel.
+    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones: each initial
+    /// master as soon as it is created (its `cluster_state` cannot turn ok until 2 s after its process
+    /// starts, Redis' writable delay), the other nodes once the masters run.
     func startNodes(_ nodes: [RedisNodePlan], existing: [ContainerSummary]) async throws {
         let byName = Dictionary(existing.compactMap { c in c.name.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
-        let ids = try await withThrowingTaskGroup(of: (String, String?).self) { group in
-            for node in nodes {
-                group.addTask {
-                    if let container = byName[node.name] {
-                        return (node.name, container.containerStatus == .running ? nil : container.id)
-                    }
-                    return (node.name, try await docker.containers.create(plan.containerSpec(node, labels: resources.labels),
-                                                                          name: node.name).id)
+        let masterCount = plan.options.masters
+        let docker = docker, plan = plan, labels = resources.labels
+        @Sendable func prepare(_ node: RedisNodePlan) async throws -> String? {
+            if let container = byName[node.name] { return container.containerStatus == .running ? nil : container.id }
+            return try await docker.containers.create(plan.containerSpec(node, labels: labels), name: node.name).id
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let others = Task { () throws -> [String] in
+                try await withThrowingTaskGroup(of: String?.self) { creates in
+                    for node in nodes where node.index >= masterCount { creates.addTask { try await prepare(node) } }
+                    return try await creates.reduce(into: []) { ids, id in if let id { ids.append(id) } }
                 }
             }
-            var ids: [String: String] = [:]
-            for try await (name, id) in group { if let id { ids[name] = id } }
-            return ids
-        }
-        let masters = nodes.filter { $0.index < plan.options.masters }, others = nodes.filter { $0.index >= plan.options.masters }
-        for wave in [masters, others] {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for node in wave { if let id = ids[node.name] { group.addTask { try await docker.containers.start(id) } } }
-                try await group.waitForAll()
+            for node in nodes where node.index < masterCount {
+                group.addTask { if let id = try await prepare(node) { try await docker.containers.start(id) } }
             }
+            do {
+                try await group.waitForAll()
+            } catch {
+                _ = try? await others.value
+                throw error
+            }
+            for id in try await others.value { group.addTask { try await docker.containers.start(id) } }
+            try await group.waitForAll()
         }
     }
 
@@ -191,7 +196,7 @@ public struct RedisCluster: Sendable {
     /// Waits until every node reports `cluster_state:ok`, all slots, all nodes known, and the views agree.
     func waitUntilHealthy(nodes: [RedisNodePlan], progress: RecipeProgress, timeout: Duration = .seconds(60)) async throws {
         progress.step("waiting until all \(nodes.count) nodes agree: cluster_state:ok, 16384 slots, no open slots")
-        try await Poll.backoff("the cluster to converge", timeout: timeout, maximum: .milliseconds(100)) {
+        try await Poll.backoff("the cluster to converge", timeout: timeout, maximum: .milliseconds(50)) {
             let problems = try await check(nodes: nodes)
             return (problems.isEmpty, problems.map(\.description).joined(separator: "; "))
         }
