@@ -99,3 +99,24 @@ final class RESPConnectionTests: XCTestCase {
         }
     }
 }
+
+/// Which way the recipe reaches a node: TCP on loopback where it can, a relay exec otherwise.
+final class RedisRouteTests: XCTestCase {
+    func cluster(_ mode: RedisClusterOptions.Mode, loopback: Int? = nil, host: String = "unix:///var/run/docker.sock") async throws -> RedisCluster {
+        let docker = try DockerClient(host: try DockerHost(url: host), environment: [:])
+        return try await RedisCluster(docker: docker, options: RedisClusterOptions(
+            image: "dockersdk/redis:7", mode: mode, namePrefix: "route", loopbackBasePort: loopback))
+    }
+
+    func testRoutes() async throws {
+        let host = try await cluster(.hostNetwork(basePort: 7001, announceIP: "127.0.0.1"))
+        XCTAssertEqual(host.route(host.plan.nodes[1]), .tcp(host: "127.0.0.1", port: 7002))
+        let bridge = try await cluster(.bridge(network: nil, subnet: "10.235.0.0/24"))
+        XCTAssertEqual(bridge.route(bridge.plan.nodes[0]), .relay(container: "route-1", host: "127.0.0.1", port: 6379))
+        let published = try await cluster(.bridge(network: nil, subnet: "10.235.0.0/24"), loopback: 17100)
+        XCTAssertEqual(published.route(published.plan.nodes[2]), .tcp(host: "127.0.0.1", port: 17102))
+        // A daemon on another machine: its loopback is not ours, so relays everywhere.
+        let remote = try await cluster(.hostNetwork(basePort: 7001, announceIP: "127.0.0.1"), host: "tcp://10.235.0.9:2375")
+        XCTAssertEqual(remote.route(remote.plan.nodes[0]), .relay(container: "route-1", host: "127.0.0.1", port: 7001))
+    }
+}
