@@ -29,20 +29,33 @@ extension RedisCluster {
     /// the handshakes. During formation the nodes run with `formationNodeTimeoutMs` (1 s at most), so the
     /// slot map spreads within half a second; `up` sets the configured timeout back on every node
     /// before it returns, also when it fails (`restoreNodeTimeout`).
+    ///
+    /// Redis keeps a master's `cluster_state` at fail until 2 s after its process started (the
+    /// writable delay of cluster.c); replicas have no such delay. With at least one replica per master,
+    /// the slots are therefore first given to the first replica of each master, the masters replicate
+    /// them, and once the masters (as replicas) report `cluster_state:ok` each takes its slots over
+    /// with `CLUSTER FAILOVER TAKEOVER` (no election, a broadcast to all nodes): the planned masters end
+    /// up as masters with an ok state, and the temporary owners as their replicas.
     func formCluster(_ nodes: [RedisNodePlan], progress: RecipeProgress) async throws {
         let masterCount = plan.options.masters
         let masters = Array(nodes.prefix(masterCount)), replicas = Array(nodes.dropFirst(masterCount))
         let ranges = Self.slotRanges(masters: masterCount)
         let resp = resp
-        progress.step("forming the cluster over RESP: slots on \(masters.count) masters, MEET between \(nodes.count) nodes, "
-            + "REPLICATE on \(replicas.count) replicas")
+        let takeover = replicas.count >= masterCount
+        // Who holds the slots first, and who replicates whom first (index into `nodes`).
+        let firstOwners = takeover ? Array(replicas.prefix(masterCount)) : masters
+        let extraReplicas = takeover ? Array(replicas.dropFirst(masterCount)) : replicas
+        progress.step("forming the cluster over RESP: slots on \(masters.count) \(takeover ? "replicas-to-be" : "masters"), "
+            + "MEET between \(nodes.count) nodes, REPLICATE on \(replicas.count) nodes"
+            + (takeover ? ", then FAILOVER TAKEOVER by the \(masterCount) masters" : ""))
 
         // Slots and epochs (an epoch can only be set while a node knows no other node: before MEET).
+        let ownerIndex = Dictionary(firstOwners.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         try await concurrently(Array(nodes.enumerated())) { index, node in
             var commands = [["CLUSTER", "SET-CONFIG-EPOCH", String(index + 1)],
                             ["CONFIG", "SET", "cluster-node-timeout", String(formationNodeTimeoutMs)]]
-            if index < masterCount {
-                commands.append(["CLUSTER", "ADDSLOTSRANGE", String(ranges[index].first), String(ranges[index].last)])
+            if let slot = ownerIndex[node.name] {
+                commands.append(["CLUSTER", "ADDSLOTSRANGE", String(ranges[slot].first), String(ranges[slot].last)])
             }
             let replies = try await resp.pipeline(node, commands)
             for (command, reply) in zip(commands, replies) where reply != .simple("OK") {
@@ -59,20 +72,50 @@ extension RedisCluster {
             }
         }
         guard !replicas.isEmpty else { return }
-        let masterIDs = try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            for (index, master) in masters.enumerated() { group.addTask { (index, try await resp.myID(master)) } }
-            var ids = [String](repeating: "", count: masters.count)
+        if takeover {
+            let ownerIDs = try await ids(of: firstOwners)
+            try await replicate(Array(masters.enumerated()).map { ($1, ownerIDs[$0], firstOwners[$0].name) })
+            // Once a master-to-be (a replica now) is ok, it takes its slots over; bounded, and a
+            // master that is not ok in time takes over anyway (it then waits out the delay).
+            try await concurrently(masters) { master in
+                try? await Poll.backoff("\(master.name) to report cluster_state:ok as a replica", timeout: .seconds(10),
+                                        maximum: .milliseconds(50)) {
+                    (try await resp.info(master).state == .ok, nil)
+                }
+                try await resp.ok(master, ["CLUSTER", "FAILOVER", "TAKEOVER"])
+                try await Poll.backoff("\(master.name) to take over", timeout: .seconds(30), maximum: .milliseconds(50)) {
+                    (try await resp.nodes(master).myself?.role == .master, nil)
+                }
+            }
+        }
+        guard !extraReplicas.isEmpty else { return }
+        let masterIDs = try await ids(of: masters)
+        let offset = takeover ? masterCount : 0
+        try await replicate(Array(extraReplicas.enumerated()).map { index, replica in
+            let master = (index + offset) % masterCount
+            return (replica, masterIDs[master], masters[master].name)
+        })
+    }
+
+    /// `CLUSTER MYID` of each node, in order.
+    func ids(of nodes: [RedisNodePlan]) async throws -> [String] {
+        let resp = resp
+        return try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (index, node) in nodes.enumerated() { group.addTask { (index, try await resp.myID(node)) } }
+            var ids = [String](repeating: "", count: nodes.count)
             for try await (index, id) in group { ids[index] = id }
             return ids
         }
-        try await concurrently(Array(replicas.enumerated())) { index, replica in
-            let masterID = masterIDs[index % masterCount]
-            try await Poll.backoff("\(replica.name) to replicate \(masters[index % masterCount].name)", timeout: .seconds(30),
-                                   maximum: .milliseconds(100)) {
-                // The master must be known (past the handshake) before REPLICATE accepts it.
+    }
+
+    /// `CLUSTER REPLICATE` on each replica as soon as it knows its master (past the handshake).
+    func replicate(_ pairs: [(replica: RedisNodePlan, masterID: String, masterName: String)]) async throws {
+        let resp = resp
+        try await concurrently(pairs) { replica, masterID, masterName in
+            try await Poll.backoff("\(replica.name) to replicate \(masterName)", timeout: .seconds(30), maximum: .milliseconds(100)) {
                 let view = try await resp.nodes(replica)
-                guard let master = view.node(id: masterID), !master.flags.contains(.handshake) else {
-                    return (false, "\(replica.name) does not know \(masterID) yet")
+                guard let master = view.node(id: masterID), !master.flags.contains(.handshake), master.role == .master else {
+                    return (false, "\(replica.name) does not know \(masterID) as a master yet")
                 }
                 try await resp.ok(replica, ["CLUSTER", "REPLICATE", masterID])
                 return (true, nil)
