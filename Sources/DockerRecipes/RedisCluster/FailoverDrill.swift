@@ -49,6 +49,14 @@ extension RedisCluster {
         }
         progress.step("master of slot \(slot) (\(key)) is \(masterPlan.name) \(master.address); replicas: \(replicaIDs.count)")
 
+        // A replica acknowledges writes only once its replication link is up (a full sync of a new
+        // replica starts after the master's repl-diskless-sync-delay, 5 s by default): wait for one.
+        let resp = resp
+        try await Poll.backoff("a replica of \(masterPlan.name) to be in sync", timeout: .seconds(60), maximum: .milliseconds(200)) {
+            let info = try await resp.text(masterPlan, ["INFO", "replication"])
+            let online = info.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("slave") && $0.contains("state=online") }.count
+            return (online >= 1, "\(online) replicas online")
+        }
         // Keys with the hash tag {key} share its slot: one connection writes them all, then WAIT.
         let keys = (0..<keyCount).map { ("{\(key)}:drill:\($0)", "value-\($0)") }
         let script = keys.map { ["SET", $0.0, $0.1] } + [["WAIT", "1", "5000"]]
