@@ -11,7 +11,7 @@
 // Lines read from stdin before EOF: `track RECIPE INSTANCE` adds a recipe deployment (e.g. a Redis
 // Cluster of the session) whose labels are reaped too.
 // On EOF it removes, through the Engine API (the SDK), every container (forced, with its anonymous
-// volumes), network and volume labelled `com.dockersdk.recipe=dockertesting` and
+// volumes), network, volume and built image labelled `com.dockersdk.recipe=dockertesting` and
 // `com.dockersdk.instance=ID`, then those of each tracked deployment, in two passes a second apart
 // (something being created as the test process died shows up in the second), and exits.
 import DockerSDK
@@ -79,6 +79,14 @@ func reap(_ docker: DockerClient, recipe: String, instance: String) async -> Int
     }
     for volume in (try? await docker.volumes.list(filters: filters)) ?? [] {
         if (try? await docker.volumes.remove(volume.name, force: true)) != nil { removed += 1 }
+    }
+    // Images built from Dockerfile contexts for the session: removed by tag, so that layers another
+    // tag still names stay.
+    for image in (try? await docker.images.list(filters: filters)) ?? [] {
+        let tags = (image.repoTags ?? []).filter { $0.hasPrefix("dockertesting/build:") }
+        for name in tags.isEmpty ? [image.id] : tags {
+            if (try? await docker.images.remove(name, force: tags.isEmpty)) != nil { removed += 1 }
+        }
     }
     return removed
 }

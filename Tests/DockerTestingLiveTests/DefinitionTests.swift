@@ -78,3 +78,29 @@ struct DefinitionTests {
         #expect("\(definition)".contains("env MYSQL_DATABASE,MYSQL_PASSWORD"))
     }
 }
+
+/// The digest behind `DockerfileBuild.contentHash`, against FIPS 180-4's examples.
+struct ContentHashTests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func sha256(_ input: String, _ expected: String) {
+        var digest = SHA256Digest()
+        digest.update(Array(input.utf8))
+        #expect(digest.hexDigest() == expected)
+    }
+
+    @Test func aMillionAs() {
+        var digest = SHA256Digest()
+        for _ in 0..<1000 { digest.update([UInt8](repeating: 0x61, count: 1000)) }
+        #expect(digest.hexDigest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func aDefinitionNeedsAnImageOrAContext() {
+        #expect(throws: DockerError.self) { try ContainerDefinition(image: "").validate() }
+        #expect(throws: DockerError.self) { try ContainerDefinition(build: DockerfileBuild(context: "")).validate() }
+        #expect(throws: DockerError.self) { try DockerfileBuild(context: "/nonexistent-\(UUID().uuidString)").contentHash() }
+    }
+}

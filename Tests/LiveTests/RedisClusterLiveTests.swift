@@ -257,7 +257,10 @@ final class RedisClusterLiveTests: RecipeLiveTestCase {
     static func tcpListeners() -> [(address: String, port: Int, loopback: Bool)] {
         var listeners: [(String, Int, Bool)] = []
         for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+            // Read to EOF: /proc files report size 0 and String(contentsOfFile:) stops after 4 KB.
+            guard let handle = FileHandle(forReadingAtPath: file), let data = try? handle.readToEnd() else { continue }
+            try? handle.close()
+            let text = String(decoding: data, as: UTF8.self)
             for row in text.split(separator: "\n").dropFirst() {
                 let fields = row.split(separator: " ")
                 guard fields.count > 3, fields[3] == "0A" else { continue }   // 0A: LISTEN

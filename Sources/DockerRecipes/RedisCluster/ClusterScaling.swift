@@ -28,7 +28,7 @@ extension RedisCluster {
         let current = try await currentNodes()
         let running = current.filter { $0.container.containerStatus == .running }.map(\.plan)
         guard let anchor = running.first else { throw DockerError.invalidArgument("no node is running: run `up` first") }
-        let cli = RedisCLI(docker: docker, container: anchor.name)
+        let cli = self.cli(anchor.name)
         let keys = try await writeKeys(keyCount, cli: cli, via: anchor, prefix: "scale")
         let next = (current.map(\.plan.index).max() ?? -1) + 1
         let newMaster = try plan.node(next), newReplica = try plan.node(next + 1)
@@ -38,7 +38,7 @@ extension RedisCluster {
         _ = try await cli.raw(["--cluster", "add-node", newMaster.address, anchor.address])
         let all = running + [newMaster]
         try await waitUntilHealthy(nodes: all, progress: progress)
-        let masterID = try await cli.run(newMaster, ["cluster", "myid"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let masterID = try await resp.myID(newMaster)
         _ = try await cli.raw(["--cluster", "add-node", newReplica.address, anchor.address,
                                "--cluster-slave", "--cluster-master-id", masterID])
         try await waitUntilHealthy(nodes: all + [newReplica], progress: progress)
@@ -66,7 +66,7 @@ extension RedisCluster {
         guard !extra.isEmpty else { throw DockerError.invalidArgument("nothing to scale in: no node beyond the initial \(initial)") }
         let keep = current.filter { $0.plan.index < initial && $0.container.containerStatus == .running }.map(\.plan)
         guard let anchor = keep.first else { throw DockerError.invalidArgument("no initial node is running") }
-        let cli = RedisCLI(docker: docker, container: anchor.name)
+        let cli = self.cli(anchor.name)
         let keys = try await writeKeys(keyCount, cli: cli, via: anchor, prefix: "scalein")
         let view = try await cli.nodes(anchor)
         let extraNodes = extra.compactMap { node in view.nodes.first { $0.host == node.host && $0.port == node.port }.map { (node, $0) } }
@@ -99,21 +99,73 @@ extension RedisCluster {
                            seconds: seconds(since: started), passed: passed)
     }
 
-    /// Writes `count` keys through redirection (`redis-cli -c`) and returns them with their values.
+    /// Writes `count` keys over RESP, each to the node owning its slot (following MOVED and ASK),
+    /// and returns them with their values; throws unless every write is acknowledged.
     func writeKeys(_ count: Int, cli: RedisCLI, via node: RedisNodePlan, prefix: String) async throws -> [(String, String)] {
         let keys = (0..<count).map { ("\(prefix):\($0)", "v\($0)-\(UInt16.random(in: 0...UInt16.max))") }
-        let output = try await cli.run(node, [], cluster: true, stdin: keys.map { "SET \($0.0) \($0.1)" }.joined(separator: "\n") + "\n")
-        let oks = output.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces) == "OK" }.count
-        guard oks == count else { throw DockerError.invalidArgument("only \(oks) of \(count) writes were acknowledged") }
+        let replies = try await clusterCommands(keys.map { ["SET", $0.0, $0.1] }, keys: keys.map(\.0), via: node)
+        let oks = replies.filter { $0 == .simple("OK") }.count
+        guard oks == count else {
+            let firstOther = replies.first { $0 != .simple("OK") }.map { ": \($0)" } ?? ""
+            throw DockerError.invalidArgument("only \(oks) of \(count) writes were acknowledged\(firstOther)")
+        }
         return keys
     }
 
-    /// Reads keys back through redirection and counts those with the right value.
+    /// Reads keys back over RESP (following redirects) and counts those with the right value.
     func readKeys(_ keys: [(String, String)], cli: RedisCLI, via node: RedisNodePlan) async throws -> Int {
-        let output = try await cli.run(node, [], cluster: true, stdin: keys.map { "GET \($0.0)" }.joined(separator: "\n") + "\n")
-        // redis-cli -c reports each redirection on a line of its own before the reply.
-        let values = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.hasPrefix("-> Redirected") }
-        return zip(keys, values).filter { $0.0.1 == $0.1 }.count
+        let replies = try await clusterCommands(keys.map { ["GET", $0.0] }, keys: keys.map(\.0), via: node)
+        return zip(keys, replies).filter { $0.0.1 == $0.1.text }.count
+    }
+
+    /// Runs `commands` (one key each) on the nodes owning the keys' slots, per `via`'s slot map: one
+    /// pipeline per owner, all owners at once; a `MOVED` or `ASK` reply is followed (at most 5 times).
+    func clusterCommands(_ commands: [[String]], keys: [String], via node: RedisNodePlan) async throws -> [RESPValue] {
+        let resp = resp
+        let running = try await currentNodes().filter { $0.container.containerStatus == .running }.map(\.plan)
+        let byAddress = Dictionary(running.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let view = try await resp.nodes(node)
+        let owners = view.slotOwners
+        let addressOf = Dictionary(view.nodes.map { ($0.id, $0.address) }, uniquingKeysWith: { a, _ in a })
+        var groups: [String: [Int]] = [:]
+        for (index, key) in keys.enumerated() {
+            let owner = owners[KeySlot.slot(for: key)].flatMap { addressOf[$0] } ?? node.address
+            groups[owner, default: []].append(index)
+        }
+        var replies = [RESPValue](repeating: .error("not sent"), count: commands.count)
+        try await withThrowingTaskGroup(of: [(Int, RESPValue)].self) { group in
+            for (address, indexes) in groups {
+                group.addTask {
+                    let target = byAddress[address] ?? node
+                    let answers = try await resp.pipeline(target, indexes.map { commands[$0] }, timeout: .seconds(15))
+                    var out: [(Int, RESPValue)] = []
+                    for (index, answer) in zip(indexes, answers) {
+                        out.append((index, try await Self.follow(answer, command: commands[index], from: target, resp: resp, nodes: byAddress)))
+                    }
+                    return out
+                }
+            }
+            for try await answered in group { for (index, reply) in answered { replies[index] = reply } }
+        }
+        return replies
+    }
+
+    /// Follows `MOVED` / `ASK` replies for one command (at most 5 hops); other replies are returned.
+    static func follow(_ reply: RESPValue, command: [String], from node: RedisNodePlan, resp: RedisRESP,
+                       nodes: [String: RedisNodePlan]) async throws -> RESPValue {
+        var reply = reply
+        var current = node
+        for _ in 0..<5 {
+            guard case .error(let message) = reply, let redirect = ClusterRedirect(parsing: message) else { return reply }
+            let address = redirect.host.isEmpty ? "\(current.host):\(redirect.port)" : redirect.address
+            guard let target = nodes[address] else { return reply }
+            current = target
+            if redirect.kind == .ask {
+                reply = try await resp.pipeline(target, [["ASKING"], command])[1]
+            } else {
+                reply = try await resp.pipeline(target, [command])[0]
+            }
+        }
+        return reply
     }
 }

@@ -50,14 +50,21 @@ extension RedisCluster {
         }
         progress.step("master of slot \(slot) (\(key)) is \(masterPlan.name) \(master.address); replicas: \(replicaIDs.count)")
 
+        // A replica acknowledges writes only once its replication link is up (a full sync of a new
+        // replica starts after the master's repl-diskless-sync-delay, 5 s by default): wait for one.
+        let resp = resp
+        try await Poll.backoff("a replica of \(masterPlan.name) to be in sync", timeout: .seconds(60), maximum: .milliseconds(200)) {
+            let info = try await resp.text(masterPlan, ["INFO", "replication"])
+            let online = info.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("slave") && $0.contains("state=online") }.count
+            return (online >= 1, "\(online) replicas online")
+        }
         // Keys with the hash tag {key} share its slot: one connection writes them all, then WAIT.
         let keys = (0..<keyCount).map { ("{\(key)}:drill:\($0)", "value-\($0)") }
-        var script = keys.map { "SET \($0.0) \($0.1)" }
-        script.append("WAIT 1 5000")
-        let written = try await cli.run(masterPlan, [], stdin: script.joined(separator: "\n") + "\n")
-            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        let oks = written.filter { $0 == "OK" }.count
-        let acknowledged = written.last.flatMap { Int($0) } ?? 0
+        let script = keys.map { ["SET", $0.0, $0.1] } + [["WAIT", "1", "5000"]]
+        let written = try await resp.pipeline(masterPlan, script, timeout: .seconds(15))
+        let oks = written.dropLast().filter { $0 == .simple("OK") }.count
+        var acknowledged = 0
+        if case .integer(let count)? = written.last { acknowledged = count }
         guard oks == keyCount, acknowledged >= 1 else {
             throw DockerError.invalidArgument("writing \(keyCount) keys gave \(oks) OK and \(acknowledged) replica acknowledgements")
         }
@@ -70,7 +77,7 @@ extension RedisCluster {
         guard let firstSurvivor = survivors.first else {
             throw DockerError.invalidArgument("no other node is running: a failover needs the replicas up")
         }
-        let survivorCLI = RedisCLI(docker: docker, container: firstSurvivor.name)
+        let survivorCLI = self.cli(firstSurvivor.name)
 
         var detected = -1.0, promoted = -1.0
         var newMasterPlan: RedisNodePlan?
@@ -105,7 +112,7 @@ extension RedisCluster {
         progress.step("starting \(masterPlan.name) again")
         let restarted = ContinuousClock.now
         try await docker.containers.start(masterPlan.name)
-        let newMasterID = try await survivorCLI.run(newMaster, ["cluster", "myid"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let newMasterID = try await resp.myID(newMaster)
         var rejoined = -1.0
         try await Poll.until("\(masterPlan.name) to rejoin as a replica of \(newMaster.name)", timeout: .seconds(90),
                              interval: .milliseconds(300)) {

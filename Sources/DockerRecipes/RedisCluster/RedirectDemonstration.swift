@@ -1,8 +1,8 @@
 import DockerSDK
 import Foundation
 
-/// Seed 000's data path: a SET on a node that does not own the key's slot answers MOVED; with
-/// redirection (`redis-cli -c`) it lands on the owner.
+/// Seed 000's data path: a SET on a node that does not own the key's slot answers MOVED; following
+/// the redirection (what `redis-cli -c` does) it lands on the owner.
 public struct RedirectDemonstration: Sendable, Codable, Equatable {
     /// The key.
     public var key: String
@@ -14,7 +14,7 @@ public struct RedirectDemonstration: Sendable, Codable, Equatable {
     public var ownerAddress: String
     /// What the asked node answered without redirection.
     public var redirect: ClusterRedirect?
-    /// What `redis-cli -c` answered.
+    /// What the write answered after following the redirection (like `redis-cli -c`).
     public var redirectedReply: String
     /// The value read back from the owner directly.
     public var readBack: String
@@ -36,14 +36,15 @@ extension RedisCluster {
               let ownerPlan = nodes.first(where: { $0.host == owner.host && $0.port == owner.port }) else {
             throw DockerError.invalidArgument("the cluster has no owner for slot \(slot), or a single master")
         }
-        let plain = try await docker.exec.run(["redis-cli", "-h", askedPlan.host, "-p", String(askedPlan.port), "set", key, value],
-                                              in: cli.container)
-        let redirectLine = (plain.stdoutText + plain.stderrText).split(separator: "\n")
-            .first { $0.contains("MOVED") || $0.contains("ASK") }
-        let redirect = redirectLine.flatMap { ClusterRedirect(parsing: $0) }
-        let redirected = try await cli.run(askedPlan, ["set", key, value], cluster: true)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let readBack = try await cli.run(ownerPlan, ["get", key]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Over RESP: the asked node's own answer, then the same write following it.
+        let resp = resp
+        let plain = try await resp.pipeline(askedPlan, [["SET", key, value]])[0]
+        var redirect: ClusterRedirect?
+        if case .error(let message) = plain { redirect = ClusterRedirect(parsing: message) }
+        let byAddress = Dictionary(nodes.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let followed = try await Self.follow(plain, command: ["SET", key, value], from: askedPlan, resp: resp, nodes: byAddress)
+        let redirected = followed.text ?? followed.description
+        let readBack = try await resp.send(ownerPlan, ["GET", key]).text ?? ""
         let passed = redirect?.kind == .moved && redirect?.slot == slot && redirect?.address == owner.address
             && redirected == "OK" && readBack == value
         return RedirectDemonstration(key: key, slot: slot, askedNode: asked.address, ownerAddress: owner.address,

@@ -15,6 +15,8 @@ public struct RedisCluster: Sendable {
     public let docker: DockerClient
     /// The layout.
     public let plan: RedisClusterPlan
+    /// The recipe's RESP connections to the nodes (opened on first use, one per node).
+    let connections: RedisConnections
 
     /// Plans a deployment; without an image, picks the dev image when present locally, else `redis:7`.
     public init(docker: DockerClient, options: RedisClusterOptions = RedisClusterOptions()) async throws {
@@ -22,6 +24,33 @@ public struct RedisCluster: Sendable {
                                                         fallback: RedisClusterPlan.defaultImage)
         self.docker = docker
         plan = try RedisClusterPlan(options: options, image: image)
+        connections = RedisConnections(docker: docker)
+    }
+
+    /// How this process reaches `node` over RESP: TCP where the node listens on (or is published
+    /// to) 127.0.0.1 and the daemon is on this machine; else a relay exec in a node's container.
+    func route(_ node: RedisNodePlan) -> RedisRoute {
+        let local: Bool
+        if case .unix = docker.host { local = true } else { local = false }
+        switch plan.options.mode {
+        case .hostNetwork:
+            return local ? .tcp(host: node.host, port: node.port) : .relay(container: node.name, host: node.host, port: node.port)
+        case .bridge:
+            if plan.publishesOnLoopback, local { return .tcp(host: "127.0.0.1", port: node.port) }
+            // Bridge mode: each node's own container reaches it on loopback (the shared namespace too).
+            return .relay(container: node.name, host: "127.0.0.1", port: node.port)
+        }
+    }
+
+    /// Redis commands over the recipe's connections.
+    var resp: RedisRESP {
+        let cluster = self
+        return RedisRESP(connections: connections, route: { cluster.route($0) })
+    }
+
+    /// redis-cli in `container` (for the `--cluster` tools), with RESP for the queries.
+    func cli(_ container: String) -> RedisCLI {
+        RedisCLI(docker: docker, container: container, resp: resp)
     }
 
     /// What the deployment owns.
@@ -58,17 +87,23 @@ public struct RedisCluster: Sendable {
         progress.step("starting \(plan.nodes.count) nodes (\(plan.image))")
         try await startNodes(plan.nodes, existing: existing)
         try await waitUntilAnswering(plan.nodes, progress: progress)
-        let cli = RedisCLI(docker: docker, container: plan.nodes[0].name)
+        let cli = self.cli(plan.nodes[0].name)
         let info = try? await cli.info(plan.nodes[0])
         if info?.slotsAssigned ?? 0 == 0 {
-            progress.step("forming the cluster: redis-cli --cluster create ... --cluster-replicas \(plan.options.replicasPerMaster)")
-            _ = try await cli.raw(["--cluster", "create"] + plan.nodes.map(\.address)
-                + ["--cluster-replicas", String(plan.options.replicasPerMaster), "--cluster-yes"])
+            do {
+                try await formCluster(plan.nodes, progress: progress)
+                try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
+                try await waitForRoles(cli: cli, progress: progress)
+            } catch {
+                try? await restoreNodeTimeout(plan.nodes)
+                throw error
+            }
+            try await restoreNodeTimeout(plan.nodes)
         } else {
             progress.info("the nodes already hold a cluster: waiting for it to settle")
+            try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
+            try await waitForRoles(cli: cli, progress: progress)
         }
-        try await waitUntilHealthy(nodes: plan.nodes, progress: progress)
-        try await waitForRoles(cli: cli, progress: progress)
         return .created(seconds: seconds(since: started))
     }
 
@@ -76,6 +111,7 @@ public struct RedisCluster: Sendable {
     @discardableResult
     public func down(progress: RecipeProgress = .silent) async throws -> RecipeResources.Removed {
         let progress = resources.logged(progress)
+        await connections.closeAll()
         return try await resources.remove(progress: progress)
     }
 
@@ -114,38 +150,55 @@ public struct RedisCluster: Sendable {
         return try await currentNodes().filter { $0.container.state == "running" }.map(\.plan.address)
     }
 
-    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones.
+    /// Creates (in parallel) the nodes that do not exist and starts the stopped ones: each initial
+    /// master as soon as it is created (its `cluster_state` cannot turn ok until 2 s after its process
+    /// starts, Redis' writable delay), the other nodes once the masters run.
     func startNodes(_ nodes: [RedisNodePlan], existing: [ContainerSummary]) async throws {
         let byName = Dictionary(existing.compactMap { c in c.name.map { ($0, c) } }, uniquingKeysWith: { a, _ in a })
+        let masterCount = plan.options.masters
+        let docker = docker, plan = plan, labels = resources.labels
+        @Sendable func prepare(_ node: RedisNodePlan) async throws -> String? {
+            if let container = byName[node.name] { return container.containerStatus == .running ? nil : container.id }
+            return try await docker.containers.create(plan.containerSpec(node, labels: labels), name: node.name).id
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for node in nodes {
-                group.addTask {
-                    if let container = byName[node.name] {
-                        if container.containerStatus != .running { try await docker.containers.start(container.id) }
-                        return
-                    }
-                    let id = try await docker.containers.create(plan.containerSpec(node, labels: resources.labels), name: node.name).id
-                    try await docker.containers.start(id)
+            let others = Task { () throws -> [String] in
+                try await withThrowingTaskGroup(of: String?.self) { creates in
+                    for node in nodes where node.index >= masterCount { creates.addTask { try await prepare(node) } }
+                    return try await creates.reduce(into: []) { ids, id in if let id { ids.append(id) } }
                 }
             }
+            for node in nodes where node.index < masterCount {
+                group.addTask { if let id = try await prepare(node) { try await docker.containers.start(id) } }
+            }
+            do {
+                try await group.waitForAll()
+            } catch {
+                _ = try? await others.value
+                throw error
+            }
+            for id in try await others.value { group.addTask { try await docker.containers.start(id) } }
             try await group.waitForAll()
         }
     }
 
     func waitUntilAnswering(_ nodes: [RedisNodePlan], progress: RecipeProgress) async throws {
         progress.step("waiting for \(nodes.count) nodes to answer PING")
-        for node in nodes {
-            let cli = RedisCLI(docker: docker, container: node.name)
-            try await Poll.until("\(node.name) to answer PING", timeout: .seconds(30)) {
-                (await cli.ping(node), nil)
+        let resp = resp
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for node in nodes {
+                group.addTask {
+                    try await Poll.backoff("\(node.name) to answer PING", timeout: .seconds(30)) { (await resp.ping(node), nil) }
+                }
             }
+            try await group.waitForAll()
         }
     }
 
     /// Waits until every node reports `cluster_state:ok`, all slots, all nodes known, and the views agree.
     func waitUntilHealthy(nodes: [RedisNodePlan], progress: RecipeProgress, timeout: Duration = .seconds(60)) async throws {
         progress.step("waiting until all \(nodes.count) nodes agree: cluster_state:ok, 16384 slots, no open slots")
-        try await Poll.until("the cluster to converge", timeout: timeout, interval: .milliseconds(300)) {
+        try await Poll.backoff("the cluster to converge", timeout: timeout, maximum: .milliseconds(50)) {
             let problems = try await check(nodes: nodes)
             return (problems.isEmpty, problems.map(\.description).joined(separator: "; "))
         }
@@ -155,7 +208,7 @@ public struct RedisCluster: Sendable {
     /// Waits until the cluster has the planned masters (with slots) and every replica attached.
     func waitForRoles(cli: RedisCLI, progress: RecipeProgress) async throws {
         let masters = plan.options.masters, replicas = plan.options.masters * plan.options.replicasPerMaster
-        try await Poll.until("\(masters) masters and \(replicas) replicas", timeout: .seconds(60), interval: .milliseconds(300)) {
+        try await Poll.backoff("\(masters) masters and \(replicas) replicas", timeout: .seconds(60), maximum: .milliseconds(100)) {
             let view = try await cli.nodes(plan.nodes[0])
             let owning = view.masters.filter { $0.slotCount > 0 }.count
             let attached = view.replicas.filter { $0.masterID.map { id in view.node(id: id) != nil } ?? false }.count
@@ -179,6 +232,6 @@ public struct RedisCluster: Sendable {
         guard let running = try await currentNodes().first(where: { $0.container.containerStatus == .running && !excluding.contains($0.plan.name) }) else {
             throw DockerError.invalidArgument("no node of \(plan.options.namePrefix) is running: run `up` first")
         }
-        return RedisCLI(docker: docker, container: running.plan.name)
+        return cli(running.plan.name)
     }
 }

@@ -53,7 +53,7 @@ public struct RedisClusterOptions: Sendable, Codable, Equatable {
 
 /// One node of the plan.
 public struct RedisNodePlan: Sendable, Codable, Equatable {
-    /// 0-based position; the first `masters` are created as masters by `--cluster create`.
+    /// 0-based position; the first `masters` are the masters once `up` has formed the cluster.
     public var index: Int
     /// The container's name, e.g. `redis-1`.
     public var name: String

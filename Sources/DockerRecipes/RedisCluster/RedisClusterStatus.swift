@@ -77,22 +77,35 @@ extension RedisCluster {
 
     /// Checks the given nodes' views; a node that does not answer, or is not `ok`, is a problem.
     func check(nodes: [RedisNodePlan]) async throws -> [RedisClusterIssue] {
-        guard let first = nodes.first else {
+        guard !nodes.isEmpty else {
             return [.unreachable(node: plan.options.namePrefix, reason: "no node is running")]
         }
-        let cli = RedisCLI(docker: docker, container: first.name)
+        // Every node at once, CLUSTER NODES and CLUSTER INFO in one round trip each.
+        let resp = resp
+        let answers = await withTaskGroup(of: (Int, Result<(ClusterView, ClusterInfo), any Error>).self) { group in
+            for (index, node) in nodes.enumerated() {
+                group.addTask {
+                    do { return (index, .success(try await resp.view(node))) } catch { return (index, .failure(error)) }
+                }
+            }
+            var answers = [Result<(ClusterView, ClusterInfo), any Error>?](repeating: nil, count: nodes.count)
+            for await (index, answer) in group { answers[index] = answer }
+            return answers
+        }
         var views: [ClusterView] = []
         var problems: [RedisClusterIssue] = []
-        for node in nodes {
-            do {
-                views.append(try await cli.nodes(node))
-                let info = try await cli.info(node)
+        for (node, answer) in zip(nodes, answers) {
+            switch answer {
+            case .success(let (view, info)):
+                views.append(view)
                 if info.state != .ok { problems.append(.stateNotOK(node: node.address, state: info.state.rawValue)) }
                 if info.knownNodes != nodes.count {
                     problems.append(.nodeCountMismatch(node: node.address, known: info.knownNodes, expected: nodes.count))
                 }
-            } catch {
+            case .failure(let error):
                 problems.append(.unreachable(node: node.address, reason: "\(error)"))
+            case nil:
+                problems.append(.unreachable(node: node.address, reason: "no answer"))
             }
         }
         return problems + ClusterCheck.problems(in: views).map(RedisClusterIssue.topology)

@@ -68,4 +68,41 @@ public enum Poll {
             return (ok ? true : nil, observation)
         }
     }
+
+    /// Polls a condition with exponential backoff: the first retry after `initial`, each next one
+    /// after twice the last, never more than `maximum` apart, until `timeout` or `maxAttempts`.
+    ///
+    /// For waits whose end comes at no fixed rhythm (a cluster agreeing, a port opening): short
+    /// waits end within milliseconds of the condition holding, long ones cost few attempts.
+    public static func backoff(
+        _ what: String, timeout: Duration = .seconds(60), initial: Duration = .milliseconds(10),
+        maximum: Duration = .milliseconds(200), maxAttempts: Int = 2000,
+        check: () async throws -> (ok: Bool, observation: String?)
+    ) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var attempts = 0
+        var last: String?
+        var delay = initial
+        while attempts < maxAttempts {
+            attempts += 1
+            do {
+                let (ok, observation) = try await check()
+                if ok { return }
+                last = observation
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch DockerError.cancelled {
+                throw DockerError.cancelled
+            } catch let stop as any StopsPolling {
+                throw stop
+            } catch {
+                last = "\(error)"
+            }
+            if clock.now + delay > deadline { break }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, maximum)
+        }
+        throw PollTimeout(what: what, seconds: Double(timeout.components.seconds), attempts: attempts, lastObservation: last)
+    }
 }

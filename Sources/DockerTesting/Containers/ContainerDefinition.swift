@@ -49,8 +49,11 @@ public struct ContainerDefinition: Sendable {
         }
     }
 
-    /// The image; it must be present locally (nothing is pulled).
+    /// The image; it must be present locally (nothing is pulled). With `build`, the built image's tag
+    /// is filled in at start.
     public var image: String
+    /// A Dockerfile context to build the image from (once per process and content hash), instead of `image`.
+    public var build: DockerfileBuild?
     /// The command (`Cmd`); nil keeps the image's.
     public var command: [String]?
     /// The entrypoint; nil keeps the image's.
@@ -89,11 +92,23 @@ public struct ContainerDefinition: Sendable {
         healthcheck = nil
         self.namePrefix = namePrefix
         customize = nil
+        build = nil
+    }
+
+    /// A definition of the image built from `build` (see `DockerfileBuild`), running `command`.
+    public init(build: DockerfileBuild, command: [String]? = nil, env: [String: String] = [:], exposedPorts: [Int] = [],
+                waitStrategy: WaitStrategy? = nil, namePrefix: String = "dt") {
+        self.init(image: "", command: command, env: env, exposedPorts: exposedPorts, waitStrategy: waitStrategy,
+                  namePrefix: namePrefix)
+        self.build = build
     }
 
     /// Refuses what cannot work before anything is created.
     func validate() throws {
-        guard !image.isEmpty else { throw DockerError.invalidArgument("a container definition needs an image") }
+        guard !image.isEmpty || build != nil else {
+            throw DockerError.invalidArgument("a container definition needs an image or a Dockerfile context")
+        }
+        if let build, build.context.isEmpty { throw DockerError.invalidArgument("a Dockerfile build needs a context folder") }
         for port in exposedPorts where !(1...65535).contains(port) {
             throw DockerError.invalidArgument("exposed port \(port) is not in 1...65535")
         }
@@ -136,6 +151,14 @@ public struct ContainerDefinition: Sendable {
         let docker = try docker ?? DockerClient()
         let session = TestSession.shared
         try session.ensureReaper(for: docker)
+        var resolved = self
+        if let build {
+            resolved.image = try await DockerfileImages.shared.image(for: build, docker: docker, session: session)
+        }
+        return try await resolved.startResolved(docker: docker, session: session)
+    }
+
+    private func startResolved(docker: DockerClient, session: TestSession) async throws -> StartedContainer {
         let name = session.uniqueName(namePrefix)
         do {
             let id = try await docker.containers.create(createRequest(session: session), name: name).id
@@ -161,7 +184,7 @@ public struct ContainerDefinition: Sendable {
 extension ContainerDefinition: CustomStringConvertible, CustomReflectable {
     /// Image, command, ports, networks and the names (never the values) of the environment.
     public var description: String {
-        var parts = ["image \(image)"]
+        var parts = [build.map { "build \($0.context)" } ?? "image \(image)"]
         if let command { parts.append("command \(command.first ?? "")") }
         if !env.isEmpty { parts.append("env " + env.keys.sorted().joined(separator: ",")) }
         if !exposedPorts.isEmpty { parts.append("ports " + exposedPorts.map(String.init).joined(separator: ",")) }

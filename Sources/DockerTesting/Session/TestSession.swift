@@ -65,10 +65,13 @@ public final class TestSession: Sendable {
     /// The reaper's process id, nil when it is off or not started.
     public var reaperPID: Int32? { state.withLock { $0?.pid } }
 
-    /// Removes every resource of the session now (containers, networks, volumes).
+    /// Removes every resource of the session now (containers, networks, volumes, and the images built
+    /// from Dockerfile contexts with `Retention.session`).
     @discardableResult
     public func removeAll(docker: DockerClient) async throws -> RecipeResources.Removed {
-        try await RecipeResources(docker: docker, recipe: Self.recipeLabel, instance: id).removeAll()
+        let removed = try await RecipeResources(docker: docker, recipe: Self.recipeLabel, instance: id).removeAll()
+        try await DockerfileImages.shared.removeSessionImages(docker: docker, session: self)
+        return removed
     }
 }
 

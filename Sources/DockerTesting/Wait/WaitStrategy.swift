@@ -1,3 +1,4 @@
+import DockerRecipes
 import DockerSDK
 import Foundation
 

@@ -30,18 +30,19 @@ public enum TCPError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A plain TCP connection from the test process, e.g. to a container's published port.
+/// A plain TCP connection from this process, e.g. to a container's port published on loopback
+/// (the recipes' RESP connections, DockerTesting's wait strategies and clients).
 ///
 /// Every call is bounded by a timeout; the blocking system calls run on Dispatch's threads, never on
 /// Swift's cooperative pool. One caller at a time (not for concurrent use).
 public final class TCPConnection: @unchecked Sendable {
     /// `host:port`.
     public let address: String
-    private let fd: Locked<Int32>
-    private static let queue = DispatchQueue(label: "dockertesting.tcp", attributes: .concurrent)
+    private let fd: DescriptorLock
+    private static let queue = DispatchQueue(label: "dockersdk.tcp", attributes: .concurrent)
 
     private init(fd: Int32, address: String) {
-        self.fd = Locked(fd)
+        self.fd = DescriptorLock(fd)
         self.address = address
     }
 
@@ -191,6 +192,20 @@ public final class TCPConnection: @unchecked Sendable {
             throw TCPError.connectFailed(address: address, reason: String(cString: strerror(error)))
         }
         return fd
+    }
+}
+
+/// The descriptor behind a lock (close may race with a send or receive on another thread).
+final class DescriptorLock: @unchecked Sendable {
+    private var value: Int32
+    private let lock = NSLock()
+
+    init(_ value: Int32) { self.value = value }
+
+    func withLock<T>(_ body: (inout Int32) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }
 
