@@ -189,7 +189,7 @@ final class ContainerRunLiveTests: XCTestCase {
 
     func testMissingImageIsPulledFromARegistryFirstWithAuth() async throws {
         let docker = try await Live.client()
-        let registry = try LiveRegistry.start(user: "dockersdk-run", password: "pw-\(UUID().uuidString)")
+        let registry = try RunTestRegistry.start(user: "dockersdk-run", password: "pw-\(UUID().uuidString)")
         defer { registry.stop() }
         let reference = "127.0.0.1:\(registry.port)/dockersdk-test/busybox:run-\(UInt32.random(in: 0...UInt32.max))"
         try registry.push("dockersdk/busybox", as: reference)
@@ -202,7 +202,7 @@ final class ContainerRunLiveTests: XCTestCase {
         await Task.detached { _ = try? await docker.images.remove(reference, force: true) }.value
     }
 
-    private func pullAndRun(_ docker: DockerClient, _ registry: LiveRegistry, _ reference: String) async throws {
+    private func pullAndRun(_ docker: DockerClient, _ registry: RunTestRegistry, _ reference: String) async throws {
         let before = try await docker.images.exists(reference)
         XCTAssertFalse(before, "pushed, then removed locally")
 
@@ -275,7 +275,7 @@ enum LiveHTTP {
 ///
 /// Images get in with the docker CLI (`login --password-stdin`, `push`), under a DOCKER_CONFIG of its
 /// own: the user's config file is never touched and the password is never on a command line.
-final class LiveRegistry {
+final class RunTestRegistry {
     let port: Int
     let user: String
     let password: String
@@ -290,7 +290,7 @@ final class LiveRegistry {
         self.folder = folder
     }
 
-    static func start(user: String, password: String) throws -> LiveRegistry {
+    static func start(user: String, password: String) throws -> RunTestRegistry {
         let binary = "/usr/bin/docker-registry", htpasswd = "/usr/bin/htpasswd"
         guard FileManager.default.isExecutableFile(atPath: binary), FileManager.default.isExecutableFile(atPath: htpasswd) else {
             try Live.unavailable("docker-registry and htpasswd are needed (apt-get install docker-registry apache2-utils)")
@@ -326,7 +326,7 @@ final class LiveRegistry {
             try process.run()
             for _ in 0..<100 where process.isRunning {
                 if !RedisClusterLiveTests.isFreeOnLoopback(port) {
-                    return LiveRegistry(port: port, user: user, password: password, process: process, folder: folder)
+                    return RunTestRegistry(port: port, user: user, password: password, process: process, folder: folder)
                 }
                 Thread.sleep(forTimeInterval: 0.05)
             }

@@ -17,6 +17,8 @@ public final class DockerClient: Sendable {
     /// Where the client logs (requests at trace level; never bodies or secrets).
     public let logger: Logger
     private let negotiator: VersionNegotiator
+    /// The engine (Docker or Podman), remembered from the negotiating ping (see Engine.swift).
+    let engineDetector = EngineDetector()
 
     /// Connects to the daemon found by `HostDiscovery` (or `host` when given).
     ///
@@ -47,7 +49,11 @@ public final class DockerClient: Sendable {
 
     /// The API version requests use: fixed, or negotiated once from `GET /_ping`.
     public func apiVersion() async throws -> APIVersion {
-        try await negotiator.version { try await self.system.ping() }
+        try await negotiator.version {
+            let ping = try await self.system.ping()
+            await self.engineDetector.record(ping)
+            return ping
+        }
     }
 
     /// The System area: ping, version, info, disk usage, events.
