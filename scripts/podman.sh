@@ -14,7 +14,7 @@
 #   DOCKERSDK_PODMAN_ROOT (default /var/lib/dockersdk-podman: storage), DOCKERSDK_IMAGES.
 # The service reads its own containers.conf (CONTAINERS_CONF) with default_ulimits: this sandbox
 # lacks CAP_SYS_RESOURCE and Podman would otherwise raise nofile/nproc ("error setting rlimit type 7"),
-# and its own registries.conf (CONTAINERS_REGISTRIES_CONF): 127.0.0.1:5000 is plain HTTP.
+# and its own registries.conf (CONTAINERS_REGISTRIES_CONF): the local registries on 127.0.0.1 are plain HTTP or self-signed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -46,11 +46,17 @@ service_pid() {
   echo "$pid"
 }
 
+# podman, and CNI's dnsname plugin (a recommendation of podman's, skipped by --no-install-recommends):
+# without it containers on a user-defined network do not resolve each other's names as on Docker.
 install_podman() {
-  command -v podman >/dev/null && return 0
-  log "installing podman (--no-install-recommends)"
+  local need=() pkg
+  for pkg in podman golang-github-containernetworking-plugin-dnsname; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  log "installing ${need[*]} (--no-install-recommends)"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends podman >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 }
 
 start() {
@@ -64,9 +70,9 @@ start() {
   if [ "$nofile" = unlimited ] || [ "$nofile" -gt 65536 ]; then nofile=65536; fi
   printf '# written by scripts/podman.sh\n[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n' \
     "$nofile" "$nofile" "$nproc" "$nproc" | $sudo_cmd tee "$conf" >/dev/null
-  # Registries: the plain local one of scripts/registry.sh is insecure (dockerd allows loopback
-  # registries by itself, Podman needs it said); no unqualified search (nothing is reachable).
-  printf '# written by scripts/podman.sh\nunqualified-search-registries = []\n[[registry]]\nlocation = "127.0.0.1:5000"\ninsecure = true\n' \
+  # Registries: loopback ones (127.0.0.1, any port, as the prefix matches) may be plain HTTP, as dockerd
+  # allows by itself (Podman needs it said); no unqualified search (nothing is reachable).
+  printf '# written by scripts/podman.sh\nunqualified-search-registries = []\n[[registry]]\nlocation = "127.0.0.1"\ninsecure = true\n' \
     | $sudo_cmd tee "$registries" >/dev/null
   if pid=$(service_pid); then
     log "a service (pid $pid) runs but does not answer: stopping it"

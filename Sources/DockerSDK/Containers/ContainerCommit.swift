@@ -46,7 +46,8 @@ extension ContainersAPI {
         for change in options.changes { query.append(QueryItem("changes", change)) }
         struct Created: Decodable { let Id: String }
         // Always a JSON body (`{}` without a config): the daemon refuses curl's default form content type.
-        return try await client.decode(Created.self, "POST", "/commit", query: query,
-                                       body: try .json(options.config ?? ContainerConfig())).Id
+        let id = try await client.decode(Created.self, "POST", "/commit", query: query,
+                                         body: try .json(options.config ?? ContainerConfig())).Id
+        return EngineCompatibility.imageID(id)
     }
 }

@@ -75,6 +75,9 @@ actor EngineDetector {
     private var settled: Engine?
     private var pending: Task<Engine, any Error>?
 
+    /// What has been detected so far.
+    var known: Engine? { settled }
+
     /// Keeps what a ping (e.g. the version negotiation's) said, so `engine()` needs no request of its own.
     func record(_ ping: PingResult) {
         if settled == nil { settled = Engine(ping: ping) }
