@@ -21,6 +21,7 @@ public struct ContainersAPI: Sendable {
     @discardableResult
     public func create(_ spec: ContainerCreate, name: String? = nil) async throws -> ContainerCreateResponse {
         let query = name.map { [QueryItem("name", $0)] } ?? []
+        try await EngineCompatibility.createLabelledVolumes(of: spec, client: client)
         return try await client.decode(ContainerCreateResponse.self, "POST", "/containers/create", query: query,
                                        body: .json(spec))
     }

@@ -14,16 +14,17 @@ enum EngineCompatibility {
         return "sha256:" + id
     }
 
-    /// Podman's error for a request the container's state does not allow ("container state improper",
-    /// HTTP 500) is Docker's 409 Conflict.
+    /// Podman's errors for a request the container's state does not allow ("container state improper")
+    /// and for a network name in use ("network already exists"), HTTP 500 there, are Docker's 409 Conflict.
     static func status(_ status: Int, body: Data) -> Int {
         guard status == 500 else { return status }
         struct Cause: Decodable { let cause: String }
-        if let cause = try? JSONDecoder().decode(Cause.self, from: body), cause.cause == "container state improper" {
-            return 409
-        }
-        return status
+        guard let cause = try? JSONDecoder().decode(Cause.self, from: body).cause else { return status }
+        return conflictCauses.contains(cause) ? 409 : status
     }
+
+    /// The `cause` of Podman's error bodies that Docker answers with 409 (dockerd sends no `cause`).
+    static let conflictCauses: Set<String> = ["container state improper", "network already exists"]
 
     /// A reference as Docker names local images: Podman qualifies them, `localhost/name:tag` for
     /// images without a registry (loaded, imported, committed, built) and `docker.io/library/name:tag`
@@ -94,5 +95,27 @@ extension EngineCompatibility {
         guard let tag else { return [QueryItem("repo", repo)] }
         if engine?.isPodman == true { return [QueryItem("repo", "\(repo):\(tag)")] }
         return [QueryItem("repo", repo), QueryItem("tag", tag)]
+    }
+}
+
+extension EngineCompatibility {
+    /// Podman ignores `VolumeOptions.Labels` of a volume mount when it creates the volume, so a
+    /// deployment could not find its volumes by label: on Podman, such volumes are created first,
+    /// with their labels (a volume that exists is left as it is, as Docker does).
+    static func createLabelledVolumes(of spec: ContainerCreate, client: DockerClient) async throws {
+        let mounts = (spec.hostConfig?.mounts ?? []).filter {
+            $0.type == "volume" && !($0.source ?? "").isEmpty && !($0.volumeOptions?.labels ?? [:]).isEmpty
+        }
+        guard !mounts.isEmpty else { return }
+        _ = try await client.apiVersion()
+        guard await client.knownEngine?.isPodman == true else { return }
+        for mount in mounts {
+            guard let name = mount.source else { continue }
+            do {
+                _ = try await client.volumes.inspect(name)
+            } catch DockerError.notFound {
+                _ = try await client.volumes.create(name: name, labels: mount.volumeOptions?.labels)
+            }
+        }
     }
 }

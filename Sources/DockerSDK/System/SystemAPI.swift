@@ -31,7 +31,9 @@ public struct SystemAPI: Sendable {
 
     /// Space used by images, containers, volumes and the build cache (`GET /system/df`).
     public func diskUsage() async throws -> DiskUsage {
-        try await client.decode(DiskUsage.self, "GET", "/system/df")
+        var usage = try await client.decode(DiskUsage.self, "GET", "/system/df")
+        if let images = usage.images { usage.images = EngineCompatibility.familiar(images, engine: await client.knownEngine) }
+        return usage
     }
 
     /// The daemon's events as they happen (`GET /events`); without `until` the stream is endless.
