@@ -78,6 +78,13 @@ final class ImageBuildLiveTests: XCTestCase {
                         }
                     }
                     XCTFail("the build should have failed")
+                } catch DockerError.buildFailed(let step, let message, let code) where Live.isPodman {
+                    // Buildah numbers steps within a stage and words the failure its own way; the SDK
+                    // still names the step and reads the exit code.
+                    XCTAssertEqual(step?.instruction, "RUN echo about to fail && exit 3")
+                    XCTAssertEqual(code, 3)
+                    XCTAssertTrue(message.contains("exit status 3"), message)
+                    XCTAssertTrue(output.contains("about to fail"), "\(output)")
                 } catch DockerError.buildFailed(let step, let message, let code) {
                     // 4 instructions and one LABEL step per label the daemon appends.
                     XCTAssertEqual(step, BuildStep(number: 3, total: 4 + Live.labels("image-build-fail").count,

@@ -46,7 +46,10 @@ final class RegistryLiveTests: XCTestCase {
                     }
                 }
                 XCTAssertTrue(statuses.contains { $0.hasPrefix("The push refers to repository [\(repository)]") }, "\(statuses)")
-                XCTAssertTrue(statuses.contains("Pushed") || statuses.contains("Layer already exists"), "\(statuses)")
+                // Per-layer statuses are dockerd's; Podman reports only the repository and the digest.
+                if !Live.isPodman {
+                    XCTAssertTrue(statuses.contains("Pushed") || statuses.contains("Layer already exists"), "\(statuses)")
+                }
                 let image = try XCTUnwrap(pushed.first)
                 XCTAssertEqual(image.tag, "1")
                 XCTAssertTrue(image.digest.hasPrefix("sha256:"), image.digest)
@@ -184,8 +187,11 @@ final class RegistryLiveTests: XCTestCase {
                 for try await event in stream {
                     if case .progress(let progress) = event, let status = progress.status { statuses.append(status) }
                 }
-                XCTAssertTrue(statuses.contains { $0.hasPrefix("Pulling from") }, "\(statuses)")
-                XCTAssertTrue(statuses.contains { $0.hasPrefix("Digest: sha256:") }, "\(statuses)")
+                // Pull statuses during a build are the classic builder's; Podman (Buildah) does not stream them.
+                if !Live.isPodman {
+                    XCTAssertTrue(statuses.contains { $0.hasPrefix("Pulling from") }, "\(statuses)")
+                    XCTAssertTrue(statuses.contains { $0.hasPrefix("Digest: sha256:") }, "\(statuses)")
+                }
                 let image = try await docker.images.inspect(derived)
                 XCTAssertEqual(image.architecture, "amd64")
             }

@@ -28,7 +28,10 @@ public struct ContainersAPI: Sendable {
 
     /// Inspects a container by ID or name.
     public func inspect(_ id: String) async throws -> ContainerInspect {
-        try await client.decode(ContainerInspect.self, "GET", "/containers/\(Self.escape(id))/json")
+        let path = "/containers/\(Self.escape(id))/json"
+        let response = try await client.send("GET", path)
+        let body = EngineCompatibility.containerInspectBody(response.body, engine: await client.knownEngine)
+        return try JSONCoding.decode(ContainerInspect.self, from: body, what: "GET \(path)")
     }
 
     /// Starts a container; starting a running one is not an error but answers `.alreadyStarted` (HTTP 304).

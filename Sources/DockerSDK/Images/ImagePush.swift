@@ -30,6 +30,8 @@ public struct PushedImage: Sendable, Equatable {
 public struct PushStream: AsyncSequence, Sendable {
     public typealias Element = PushEvent
     let lines: JSONLineStream<StreamMessage>
+    /// The engine, when known: Podman reports the digest only as a status line (EngineCompatibility).
+    var engine: Engine? = nil
 
     /// Stops the push's transfer.
     public func cancel() {
@@ -47,12 +49,13 @@ public struct PushStream: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: lines.makeAsyncIterator())
+        Iterator(base: lines.makeAsyncIterator(), engine: engine)
     }
 
     /// Yields events until the end or an error line.
     public struct Iterator: AsyncIteratorProtocol {
         var base: JSONLineStream<StreamMessage>.Iterator
+        var engine: Engine? = nil
 
         public mutating func next() async throws -> PushEvent? {
             guard let message = try await base.next() else { return nil }
@@ -61,6 +64,9 @@ public struct PushStream: AsyncSequence, Sendable {
             }
             if let aux = message.aux, let digest = aux.digest {
                 return .pushed(PushedImage(tag: aux.tag ?? "", digest: digest, size: aux.size))
+            }
+            if let status = message.status, let image = EngineCompatibility.pushedImage(status: status, engine: engine) {
+                return .pushed(image)
             }
             return .progress(message.progressEvent)
         }
@@ -88,7 +94,7 @@ extension ImagesAPI {
             try await client.openStream("POST", "/images/\(ImageReference.pathComponent(repository))/push",
                                         query: query, headers: headers)
         }
-        return PushStream(lines: JSONLineStream(bytes: response.body, what: "image push"))
+        return PushStream(lines: JSONLineStream(bytes: response.body, what: "image push"), engine: await client.knownEngine)
     }
 
     /// The history of an image (`docker history`): its layers, newest first.
@@ -99,8 +105,9 @@ extension ImagesAPI {
             try await client.requireAPI(APIVersion(1, 48), for: "history platform")
             query.append(QueryItem("platform", try platform.queryValue()))
         }
-        return try await client.decode([ImageHistoryItem].self, "GET", "/images/\(ImageReference.pathComponent(name))/history",
-                                       query: query)
+        let items = try await client.decode([ImageHistoryItem].self, "GET", "/images/\(ImageReference.pathComponent(name))/history",
+                                            query: query)
+        return EngineCompatibility.familiar(items, engine: await client.knownEngine)
     }
 
     /// Searches Docker Hub (or the registry a term names) for images (`docker search`). The daemon

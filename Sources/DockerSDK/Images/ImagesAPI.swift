@@ -41,7 +41,9 @@ public struct ImagesAPI: Sendable {
         _ = try await client.apiVersion()
         var query = [QueryItem("fromSrc", "-")]
         query += EngineCompatibility.importQuery(repo: repo, tag: tag, engine: await client.knownEngine)
-        for change in changes { query.append(QueryItem("changes", change)) }
+        for change in EngineCompatibility.importChanges(changes, engine: await client.knownEngine) {
+            query.append(QueryItem("changes", change))
+        }
         if let message { query.append(QueryItem("message", message)) }
         let body: RequestBody = switch source {
         case .file(let path): .file(path: path, contentType: "application/x-tar")

@@ -119,3 +119,92 @@ extension EngineCompatibility {
         }
     }
 }
+
+extension EngineCompatibility {
+    /// Podman builds with Buildah, which prints `STEP 3/5: RUN make`, prefixed with `[2/3] ` in
+    /// multi-stage builds, and numbers the steps within each stage (Docker numbers them over the file).
+    static func buildahStep(_ line: String) -> BuildStep? {
+        var rest = Substring(line)
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            rest = rest[rest.index(after: close)...].drop { $0 == " " }
+        }
+        guard rest.hasPrefix("STEP "), let colon = rest.range(of: ": ") else { return nil }
+        let numbers = rest[rest.index(rest.startIndex, offsetBy: 5)..<colon.lowerBound].split(separator: "/")
+        guard numbers.count == 2, let number = Int(numbers[0]), let total = Int(numbers[1]) else { return nil }
+        return BuildStep(number: number, total: total, instruction: String(rest[colon.upperBound...]))
+    }
+
+    /// The exit code in Buildah's `building at STEP "RUN ...": while running runtime: exit status 3`
+    /// (Docker sends it as `errorDetail.code`).
+    static func buildExitCode(_ message: String) -> Int? {
+        guard let range = message.range(of: "exit status ", options: .backwards) else { return nil }
+        return Int(message[range.upperBound...].prefix { $0.isNumber })
+    }
+}
+
+extension EngineCompatibility {
+    /// Podman's container inspect has `null` bindings for exposed ports it does not publish
+    /// (`"PortBindings": {"3306/tcp": null}`); Docker leaves such ports out.
+    static func containerInspectBody(_ body: Data, engine: Engine?) -> Data {
+        guard engine?.isPodman == true,
+              var object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
+              var host = object["HostConfig"] as? [String: Any],
+              let bindings = host["PortBindings"] as? [String: Any],
+              bindings.values.contains(where: { $0 is NSNull })
+        else { return body }
+        host["PortBindings"] = bindings.filter { !($0.value is NSNull) }
+        object["HostConfig"] = host
+        return (try? JSONSerialization.data(withJSONObject: object)) ?? body
+    }
+
+    /// Podman 4.3's import reads `LABEL a=1 b=2` as one label `a` with the value `1 b=2`: there,
+    /// such a change is sent as one `LABEL` per pair (quoted values are left as they are).
+    static func importChanges(_ changes: [String], engine: Engine?) -> [String] {
+        guard engine?.isPodman == true else { return changes }
+        return changes.flatMap { change -> [String] in
+            guard change.hasPrefix("LABEL "), !change.contains("\""), !change.contains("'") else { return [change] }
+            let pairs = change.dropFirst("LABEL ".count).split(separator: " ")
+            guard pairs.count > 1, pairs.allSatisfy({ $0.contains("=") }) else { return [change] }
+            return pairs.map { "LABEL \($0)" }
+        }
+    }
+}
+
+extension EngineCompatibility {
+    /// Podman 4.3 reads `extrahosts` of `POST /build` as one JSON array (a plain `HOST:IP` is a 400);
+    /// dockerd takes the parameter once per host.
+    static func buildQuery(_ query: [QueryItem], engine: Engine?) throws -> [QueryItem] {
+        guard engine?.isPodman == true else { return query }
+        let hosts = query.filter { $0.name == "extrahosts" }.map(\.value)
+        guard !hosts.isEmpty else { return query }
+        let json = String(decoding: try JSONEncoder().encode(hosts), as: UTF8.self)
+        var rewritten = query.filter { $0.name != "extrahosts" }
+        rewritten.append(QueryItem("extrahosts", json))
+        return rewritten
+    }
+
+    /// Image history with `sha256:` IDs and Docker's names (Podman sends bare IDs and `localhost/` names).
+    static func familiar(_ items: [ImageHistoryItem], engine: Engine?) -> [ImageHistoryItem] {
+        guard engine?.isPodman == true else { return items }
+        return items.map { item in
+            var item = item
+            item.id = imageID(item.id)
+            item.tags = familiarReferences(item.tags, engine: engine)
+            return item
+        }
+    }
+}
+
+extension EngineCompatibility {
+    /// Podman's push ends with the status line `1: digest: sha256:... size: 579` and no `aux`
+    /// record (dockerd sends both, so this reads the line only on Podman).
+    static func pushedImage(status: String, engine: Engine?) -> PushedImage? {
+        guard engine?.isPodman == true, let digestRange = status.range(of: ": digest: ") else { return nil }
+        let tag = String(status[..<digestRange.lowerBound])
+        let rest = status[digestRange.upperBound...].split(separator: " ")
+        guard let digest = rest.first, digest.hasPrefix("sha256:") else { return nil }
+        var size: Int64?
+        if rest.count >= 3, rest[1] == "size:" { size = Int64(rest[2]) }
+        return PushedImage(tag: tag, digest: String(digest), size: size)
+    }
+}

@@ -32,7 +32,15 @@ public struct SystemAPI: Sendable {
     /// Space used by images, containers, volumes and the build cache (`GET /system/df`).
     public func diskUsage() async throws -> DiskUsage {
         var usage = try await client.decode(DiskUsage.self, "GET", "/system/df")
-        if let images = usage.images { usage.images = EngineCompatibility.familiar(images, engine: await client.knownEngine) }
+        if let images = usage.images, await client.knownEngine?.isPodman == true {
+            // Podman's /system/df lists only the tags (`["latest"]`): take the names from the image list.
+            let named = Dictionary(try await client.images.list().map { ($0.id, $0.repoTags) }, uniquingKeysWith: { a, _ in a })
+            usage.images = images.map { image in
+                var image = image
+                if let tags = named[image.id] { image.repoTags = tags }
+                return image
+            }
+        }
         return usage
     }
 
