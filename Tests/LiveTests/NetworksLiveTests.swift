@@ -46,8 +46,10 @@ final class NetworksLiveTests: XCTestCase {
                                                     endpoints: [name: EndpointSettings(aliases: ["peer"])], cleanup: cleanup)
             let peerEndpoint = try await NetworkLiveContainers.endpoint(docker, container: peer, network: name)
             let peerAddress = try XCTUnwrap(peerEndpoint.ipAddress.flatMap(IPv4Address.init))
-            XCTAssertTrue(try IPv4Network.parse(network.subnets[0].ipRange ?? "").contains(peerAddress),
-                          "\(peerAddress) is outside the IP range")
+            // Podman's network inspect leaves IPRange out: there, the range this test asked for.
+            let range = Live.isPodman ? try IPv4Network(address: IPv4Address(subnet.address.value + 128), prefixLength: 25).description
+                : network.subnets[0].ipRange ?? ""
+            XCTAssertTrue(try IPv4Network.parse(range).contains(peerAddress), "\(peerAddress) is outside the IP range")
             let lookup = try await docker.exec.run(["nslookup", alias], in: peer)
             XCTAssertEqual(lookup.exitCode, 0, lookup.stdoutText + lookup.stderrText)
             XCTAssertTrue(lookup.stdoutText.contains(staticIP.description), "nslookup \(alias): \(lookup.stdoutText)")

@@ -56,8 +56,13 @@ public struct PushStream: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         var base: JSONLineStream<StreamMessage>.Iterator
         var engine: Engine? = nil
+        var pending: PushEvent?
 
         public mutating func next() async throws -> PushEvent? {
+            if let event = pending {
+                pending = nil
+                return event
+            }
             guard let message = try await base.next() else { return nil }
             if let error = message.errorMessage {
                 throw RegistryErrors.refine(.streamError(message: error))
@@ -66,7 +71,8 @@ public struct PushStream: AsyncSequence, Sendable {
                 return .pushed(PushedImage(tag: aux.tag ?? "", digest: digest, size: aux.size))
             }
             if let status = message.status, let image = EngineCompatibility.pushedImage(status: status, engine: engine) {
-                return .pushed(image)
+                // The status line, then the record dockerd would have sent as `aux`.
+                pending = .pushed(image)
             }
             return .progress(message.progressEvent)
         }
@@ -124,7 +130,8 @@ extension ImagesAPI {
         var headers: [String: String] = [:]
         if let auth { headers["X-Registry-Auth"] = try auth.headerValue() }
         return try await RegistryErrors.refining {
-            try await client.decode([ImageSearchResult].self, "GET", "/images/search", query: query, headers: headers)
+            let response = try await client.send("GET", "/images/search", query: query, headers: headers)
+            return try EngineCompatibility.searchResults(response.body, engine: await client.knownEngine)
         }
     }
 }

@@ -208,3 +208,35 @@ extension EngineCompatibility {
         return PushedImage(tag: tag, digest: String(digest), size: size)
     }
 }
+
+extension EngineCompatibility {
+    /// Podman answers `/images/search` with its own keys (`Name`, `Description`, `Stars`, and
+    /// `Official`/`Automated` as `"[OK]"` or `""`), and searches a v2 registry's catalog where
+    /// dockerd asks the v1 search API.
+    static func searchResults(_ body: Data, engine: Engine?) throws -> [ImageSearchResult] {
+        let what = "GET /images/search"
+        guard engine?.isPodman == true else { return try JSONCoding.decode([ImageSearchResult].self, from: body, what: what) }
+        struct PodmanResult: Decodable {
+            let Name: String
+            let Description: String?
+            let Stars: Int?
+            let Official: String?
+            let Automated: String?
+        }
+        return try JSONCoding.decode([PodmanResult].self, from: body, what: what).map {
+            ImageSearchResult(name: $0.Name, description: $0.Description, isOfficial: $0.Official.map { !$0.isEmpty },
+                              isAutomated: $0.Automated.map { !$0.isEmpty }, starCount: $0.Stars)
+        }
+    }
+}
+
+extension EngineCompatibility {
+    /// A 404 from Podman's router for an endpoint it does not serve (its body is just "Not Found"),
+    /// made to say so; any other 404 is kept as it is.
+    static func missingEndpoint(_ message: String, _ endpoint: String, engine: Engine?) -> DockerError {
+        guard let engine, engine.isPodman, message == "Not Found" || message == "not found" else {
+            return .notFound(message: message)
+        }
+        return .notFound(message: "\(engine.description.capitalized) does not serve \(endpoint): this needs Docker Engine")
+    }
+}

@@ -33,10 +33,12 @@ public struct SystemAPI: Sendable {
     public func diskUsage() async throws -> DiskUsage {
         var usage = try await client.decode(DiskUsage.self, "GET", "/system/df")
         if let images = usage.images, await client.knownEngine?.isPodman == true {
-            // Podman's /system/df lists only the tags (`["latest"]`): take the names from the image list.
+            // Podman's /system/df lists only the tags (`["latest"]`) and bare IDs: take the names from
+            // the image list.
             let named = Dictionary(try await client.images.list().map { ($0.id, $0.repoTags) }, uniquingKeysWith: { a, _ in a })
             usage.images = images.map { image in
                 var image = image
+                image.id = EngineCompatibility.imageID(image.id)
                 if let tags = named[image.id] { image.repoTags = tags }
                 return image
             }
