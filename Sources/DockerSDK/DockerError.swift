@@ -131,6 +131,7 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
 
     /// Maps a non-2xx response to a typed error, keeping the daemon's message.
     public static func from(status: Int, body: Data, requested: APIVersion?) -> DockerError {
+        let status = EngineCompatibility.status(status, body: body)  // Podman's 500s that Docker sends as 409
         let message = daemonMessage(body) ?? HTTPStatus.reason(status)
         if status == 400, message.contains("client version"), message.contains("too old") || message.contains("too new") {
             return .unsupportedAPIVersion(requested: requested, message: message)

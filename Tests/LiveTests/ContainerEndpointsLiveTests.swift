@@ -309,7 +309,8 @@ final class ContainerEndpointsLiveTests: XCTestCase {
             let missing = try Exec.run(demo, ["export", "-o", scratch.appendingPathComponent("none.tar").path,
                                               "dockersdk-test-no-such-container"], timeout: 60)
             XCTAssertNotEqual(missing.status, 0)
-            XCTAssertTrue(String(decoding: missing.stderr, as: UTF8.self).contains("No such container"))
+            // Docker: "No such container: x"; Podman: "no container with name or ID ... found: no such container".
+            XCTAssertTrue(String(decoding: missing.stderr, as: UTF8.self).localizedCaseInsensitiveContains("No such container"))
             XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("none.tar").path))
         }
     }

@@ -365,7 +365,10 @@ final class ContainersLiveTests: XCTestCase {
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             func date(_ line: Substring) -> Date? {
                 let stamp = String(line.split(separator: " ").first ?? "")
-                // RFC 3339 with nanoseconds: keep milliseconds for the formatter.
+                // RFC 3339 with nanoseconds: keep milliseconds for the formatter. Podman stamps whole seconds.
+                if !stamp.contains("."), stamp.hasSuffix("Z") {
+                    return ISO8601DateFormatter().date(from: stamp)
+                }
                 guard let dot = stamp.firstIndex(of: "."), let zone = stamp.lastIndex(of: "Z") else { return nil }
                 let fraction = stamp[stamp.index(after: dot)..<zone].prefix(3)
                 return formatter.date(from: stamp[..<dot] + "." + fraction + "Z")

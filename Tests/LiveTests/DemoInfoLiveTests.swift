@@ -15,7 +15,8 @@ final class DemoInfoLiveTests: XCTestCase {
         let cliVersion = String(decoding: cli.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(report?["apiVersion"] as? String, cliVersion)
         XCTAssertNotNil(report?["serverVersion"] as? String)
-        XCTAssertEqual(report?["host"] as? String, "unix:///var/run/docker.sock")
+        // The daemon the run targets: DOCKER_HOST (Podman's socket under DOCKERSDK_ENGINE=podman), else the default.
+        XCTAssertEqual(report?["host"] as? String, ProcessInfo.processInfo.environment["DOCKER_HOST"] ?? "unix:///var/run/docker.sock")
     }
 
     func testAMissingSocketGivesOneClearLineAndFails() throws {

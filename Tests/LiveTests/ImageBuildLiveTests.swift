@@ -53,9 +53,12 @@ final class ImageBuildLiveTests: XCTestCase {
 
                 // The history names the build's steps, newest first.
                 let history = try await docker.images.history(tag)
-                XCTAssertEqual(history.first?.id, id)
                 XCTAssertTrue(history.contains { $0.createdBy.contains("COPY") }, "\(history.map(\.createdBy))")
-                XCTAssertTrue(history.contains { $0.tags?.contains("dockersdk/busybox:latest") == true })
+                // Podman's history has no tags, and its newest entry is the last layer's, not the labelled image's.
+                if !Live.isPodman {
+                    XCTAssertEqual(history.first?.id, id)
+                    XCTAssertTrue(history.contains { $0.tags?.contains("dockersdk/busybox:latest") == true })
+                }
             }
         }
     }
@@ -78,6 +81,13 @@ final class ImageBuildLiveTests: XCTestCase {
                         }
                     }
                     XCTFail("the build should have failed")
+                } catch DockerError.buildFailed(let step, let message, let code) where Live.isPodman {
+                    // Buildah numbers steps within a stage and words the failure its own way; the SDK
+                    // still names the step and reads the exit code.
+                    XCTAssertEqual(step?.instruction, "RUN echo about to fail && exit 3")
+                    XCTAssertEqual(code, 3)
+                    XCTAssertTrue(message.contains("exit status 3"), message)
+                    XCTAssertTrue(output.contains("about to fail"), "\(output)")
                 } catch DockerError.buildFailed(let step, let message, let code) {
                     // 4 instructions and one LABEL step per label the daemon appends.
                     XCTAssertEqual(step, BuildStep(number: 3, total: 4 + Live.labels("image-build-fail").count,
@@ -191,14 +201,20 @@ final class ImageBuildLiveTests: XCTestCase {
                 let (hosts, _) = try await runImage(docker, tag, test: "image-build-opts", cmd: ["cat", "/hosts", "/nets"])
                 XCTAssertTrue(hosts.contains("10.233.0.7"), hosts)
                 XCTAssertTrue(hosts.contains("registry.test"), hosts)
-                XCTAssertEqual(hosts.split(separator: "\n").filter { !$0.contains("registry.test") }, ["lo"], hosts)
+                // Podman 4.3's /build ignores networkmode=none: its RUN steps see the host's interfaces.
+                if !Live.isPodman {
+                    XCTAssertEqual(hosts.split(separator: "\n").filter { !$0.contains("registry.test") }, ["lo"], hosts)
+                }
                 let cached = try await docker.images.build(.directory(folder), options: options).wait()
-                XCTAssertTrue(cached.output.contains(" ---> Using cache"), "\(cached.output)")
-                XCTAssertEqual(cached.imageID, first.imageID)
+                // The classic builder says " ---> Using cache", Podman's Buildah "--> Using cache <id>".
+                let usedCache = { (output: [String]) in output.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix(Live.isPodman ? "--> Using cache" : "---> Using cache") } }
+                XCTAssertTrue(usedCache(cached.output), "\(cached.output)")
+                // Buildah commits the labels of a cached build as a new image.
+                if !Live.isPodman { XCTAssertEqual(cached.imageID, first.imageID) }
                 var fresh = options
                 fresh.noCache = true
                 let rebuilt = try await docker.images.build(.directory(folder), options: fresh).wait()
-                XCTAssertFalse(rebuilt.output.contains(" ---> Using cache"), "\(rebuilt.output)")
+                XCTAssertFalse(usedCache(rebuilt.output), "\(rebuilt.output)")
                 XCTAssertNotEqual(rebuilt.imageID, first.imageID)
             }
         }

@@ -11,6 +11,7 @@ enum Live {
         do {
             let docker = try DockerClient()
             _ = try await docker.system.ping()
+            try await checkEngine(docker, file: file, line: line)
             return docker
         } catch {
             if isCI {

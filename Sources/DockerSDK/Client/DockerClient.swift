@@ -22,6 +22,8 @@ public final class DockerClient: Sendable {
     /// Time limits and size limits of the client's calls.
     public let configuration: Configuration
     private let negotiator: VersionNegotiator
+    /// The engine (Docker or Podman), remembered from the negotiating ping (see Engine.swift).
+    let engineDetector = EngineDetector()
 
     /// Connects to the daemon found by `HostDiscovery` (or `host` when given).
     ///
@@ -65,7 +67,11 @@ public final class DockerClient: Sendable {
     /// Once known it is read under a lock, without suspending.
     public func apiVersion() async throws -> APIVersion {
         if let known = negotiator.current { return known }
-        return try await negotiator.version { try await self.system.ping() }
+        return try await negotiator.version {
+            let ping = try await self.system.ping()
+            await self.engineDetector.record(ping)
+            return ping
+        }
     }
 
     /// Runs `operation` with `limit` as the time limit of every call it makes through any client

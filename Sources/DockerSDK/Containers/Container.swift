@@ -78,7 +78,8 @@ public struct Container: Sendable {
     {
         let key = "\(port)/\(proto.rawValue)"
         let info = try await inspect()
-        let bindings = (info.networkSettings?.ports?[key] ?? nil) ?? []
+        // A stopped container publishes nothing (Podman still lists the bindings it will use again).
+        let bindings = info.state.running ? ((info.networkSettings?.ports?[key] ?? nil) ?? []) : []
         let usable = bindings.compactMap { binding -> (host: String, port: Int)? in
             guard let text = binding.hostPort, let hostPort = Int(text) else { return nil }
             let ip = binding.hostIP ?? ""

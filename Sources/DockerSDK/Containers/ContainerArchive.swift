@@ -60,7 +60,10 @@ public struct ContainerPathStat: Codable, Sendable, Equatable {
         guard let json = Data(base64Encoded: value.trimmingCharacters(in: .whitespaces)) else {
             throw DockerError.malformedResponse("X-Docker-Container-Path-Stat is not base64 (\(value.count) characters)")
         }
-        return try JSONCoding.decode(ContainerPathStat.self, from: json, what: "X-Docker-Container-Path-Stat")
+        var stat = try JSONCoding.decode(ContainerPathStat.self, from: json, what: "X-Docker-Container-Path-Stat")
+        // Podman puts the resolved path itself in linkTarget for what is not a link; Docker leaves it empty.
+        if stat.kind != .symlink, !(stat.linkTarget ?? "").isEmpty { stat.linkTarget = "" }
+        return stat
     }
 
     static let headerName = "X-Docker-Container-Path-Stat"

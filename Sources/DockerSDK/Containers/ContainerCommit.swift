@@ -47,7 +47,8 @@ extension ContainersAPI {
         struct Created: Decodable { let Id: String }
         // Always a JSON body (`{}` without a config): the daemon refuses curl's default form content type.
         // A commit takes as long as the container's changes take to write: no unary time limit.
-        return try await client.decode(Created.self, "POST", "/commit", query: query,
-                                       body: try .json(options.config ?? ContainerConfig()), longRunning: true).Id
+        let id = try await client.decode(Created.self, "POST", "/commit", query: query,
+                                         body: try .json(options.config ?? ContainerConfig()), longRunning: true).Id
+        return EngineCompatibility.imageID(id)
     }
 }

@@ -23,13 +23,17 @@ public struct ContainersAPI: Sendable {
     public func create(_ spec: ContainerCreate, name: String? = nil) async throws -> ContainerCreateResponse {
         let query = name.map { [QueryItem("name", $0)] } ?? []
         try await client.checkVersion(of: spec)
+        try await EngineCompatibility.createLabelledVolumes(of: spec, client: client)
         return try await client.decode(ContainerCreateResponse.self, "POST", "/containers/create", query: query,
                                        body: .json(spec))
     }
 
     /// Inspects a container by ID or name.
     public func inspect(_ id: String) async throws -> ContainerInspect {
-        try await client.decode(ContainerInspect.self, "GET", "/containers/\(Self.escape(id))/json")
+        let path = "/containers/\(Self.escape(id))/json"
+        let response = try await client.send("GET", path)
+        let body = EngineCompatibility.containerInspectBody(response.body, engine: await client.knownEngine)
+        return try JSONCoding.decode(ContainerInspect.self, from: body, what: "GET \(path)")
     }
 
     /// Starts a container; starting a running one is not an error but answers `.alreadyStarted` (HTTP 304).

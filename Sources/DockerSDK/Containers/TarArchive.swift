@@ -144,6 +144,8 @@ public enum TarArchive {
             case UInt8(ascii: "2"): .symlink(target: target)
             default: .other
             }
+            // Folders end with "/" as Docker writes them (Podman's archives leave it out).
+            if kind == .directory, !name.isEmpty, !name.hasSuffix("/") { name += "/" }
             entries.append(Entry(path: name, kind: kind, data: kind == .file ? body : Data(),
                                  mode: (try? octal(block, 100, 8)) ?? 0, uid: (try? octal(block, 108, 8)) ?? 0,
                                  gid: (try? octal(block, 116, 8)) ?? 0))

@@ -14,9 +14,13 @@ public struct DistributionAPI: Sendable {
     public func inspect(_ reference: String, auth: RegistryAuth? = nil) async throws -> DistributionInspect {
         var headers: [String: String] = [:]
         if let auth { headers["X-Registry-Auth"] = try auth.headerValue() }
-        return try await RegistryErrors.refining {
-            try await client.decode(DistributionInspect.self, "GET",
-                                    "/distribution/\(ImageReference.pathComponent(reference))/json", headers: headers)
+        do {
+            return try await RegistryErrors.refining {
+                try await client.decode(DistributionInspect.self, "GET",
+                                        "/distribution/\(ImageReference.pathComponent(reference))/json", headers: headers)
+            }
+        } catch DockerError.notFound(let message) {
+            throw EngineCompatibility.missingEndpoint(message, "GET /distribution/{name}/json", engine: await client.knownEngine)
         }
     }
 }

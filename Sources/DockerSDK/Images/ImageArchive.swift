@@ -16,6 +16,8 @@ public struct LoadStream: AsyncSequence, Sendable {
     public typealias Element = LoadEvent
     let lines: JSONLineStream<StreamMessage>
     let cleanup: BuildStream.Cleanup?
+    /// The engine, when known: Podman names the loaded images differently (EngineCompatibility).
+    var engine: Engine? = nil
 
     /// Stops the load's transfer.
     public func cancel() {
@@ -34,13 +36,14 @@ public struct LoadStream: AsyncSequence, Sendable {
 
     /// Iterates the load's events.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: lines.makeAsyncIterator(), cleanup: cleanup)
+        Iterator(base: lines.makeAsyncIterator(), cleanup: cleanup, engine: engine)
     }
 
     /// Yields events until the end or an error line.
     public struct Iterator: AsyncIteratorProtocol {
         var base: JSONLineStream<StreamMessage>.Iterator
         let cleanup: BuildStream.Cleanup?
+        let engine: Engine?
         var pending: [LoadEvent] = []
 
         /// The next event; nil at the end; throws on an error line.
@@ -50,7 +53,7 @@ public struct LoadStream: AsyncSequence, Sendable {
                 if let error = message.errorMessage { throw DockerError.streamError(message: error) }
                 if let text = message.stream {
                     for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                        pending.append(Self.event(String(line)))
+                        pending.append(contentsOf: Self.events(String(line), engine: engine))
                     }
                 } else {
                     pending.append(.progress(message.progressEvent))
@@ -64,6 +67,12 @@ public struct LoadStream: AsyncSequence, Sendable {
                 return .loaded(String(line.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces))
             }
             return .output(line)
+        }
+
+        /// The events of one line, with the names Docker gives (one `.loaded` per image).
+        static func events(_ line: String, engine: Engine?) -> [LoadEvent] {
+            guard case .loaded(let name) = event(line) else { return [event(line)] }
+            return EngineCompatibility.loadedNames(name, engine: engine).map(LoadEvent.loaded)
         }
     }
 }
@@ -168,7 +177,7 @@ extension ImagesAPI {
         do {
             let response = try await client.openStream("POST", "/images/load", query: query, body: body)
             return LoadStream(lines: JSONLineStream(bytes: response.body, what: "image load"),
-                              cleanup: cleanup.map(BuildStream.Cleanup.init))
+                              cleanup: cleanup.map(BuildStream.Cleanup.init), engine: await client.knownEngine)
         } catch {
             cleanup?()
             throw error

@@ -121,8 +121,13 @@ public struct BuildStep: Sendable, Equatable, CustomStringConvertible {
         self.instruction = instruction
     }
 
-    /// Parses `Step 3/5 : RUN make`; nil for any other line.
+    /// Parses `Step 3/5 : RUN make` (and Podman's Buildah form, `[1/2] STEP 3/5: RUN make`, numbered
+    /// within its stage); nil for any other line.
     public init?(line: String) {
+        if let step = EngineCompatibility.buildahStep(line) {
+            self = step
+            return
+        }
         guard line.hasPrefix("Step "), let colon = line.range(of: " : ") else { return nil }
         let numbers = line[line.index(line.startIndex, offsetBy: 5)..<colon.lowerBound].split(separator: "/")
         guard numbers.count == 2, let number = Int(numbers[0]), let total = Int(numbers[1]) else { return nil }
@@ -190,6 +195,11 @@ public struct BuildStream: AsyncSequence, Sendable {
         }
         // Quiet builds answer with the ID as their only output line.
         if imageID == nil, let last = output.last, last.hasPrefix("sha256:") { imageID = last }
+        // Podman's quiet builds print the bare hex ID.
+        if imageID == nil, let last = output.last, EngineCompatibility.imageID(last) != last {
+            imageID = EngineCompatibility.imageID(last)
+            output[output.count - 1] = EngineCompatibility.imageID(last)
+        }
         guard let id = imageID ?? shortID else {
             throw DockerError.malformedResponse("the build ended without naming the image it built")
         }
@@ -236,7 +246,8 @@ public struct BuildStream: AsyncSequence, Sendable {
                     if !partial.isEmpty { take(line: partial) }
                     partial = ""
                     finished = true
-                    throw DockerError.buildFailed(step: step, message: error, code: message.errorDetail?.code)
+                    throw DockerError.buildFailed(step: step, message: error,
+                                                  code: message.errorDetail?.code ?? EngineCompatibility.buildExitCode(error))
                 }
                 if let text = message.stream { take(text: text) }
                 if let id = message.aux?.id { pending.append(.imageID(id)) }
@@ -277,7 +288,11 @@ extension ImagesAPI {
     /// A folder context is written as a tar to a temporary file first (honouring `.dockerignore`)
     /// and streamed from disk; the file is removed when the stream ends or is dropped.
     public func build(_ context: BuildContext, options: BuildOptions = BuildOptions()) async throws -> BuildStream {
-        let query = try options.query()
+        var query = try options.query()
+        if !options.extraHosts.isEmpty {
+            _ = try await client.apiVersion()
+            query = try EngineCompatibility.buildQuery(query, engine: await client.knownEngine)
+        }
         var headers: [String: String] = [:]
         if let config = try options.registryConfigHeader() { headers["X-Registry-Config"] = config }
         let body: RequestBody

@@ -31,6 +31,8 @@ public struct PushStream: AsyncSequence, Sendable {
     /// One event of the push.
     public typealias Element = PushEvent
     let lines: JSONLineStream<StreamMessage>
+    /// The engine, when known: Podman reports the digest only as a status line (EngineCompatibility).
+    var engine: Engine? = nil
 
     /// Stops the push's transfer.
     public func cancel() {
@@ -49,21 +51,31 @@ public struct PushStream: AsyncSequence, Sendable {
 
     /// Iterates the push's events.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: lines.makeAsyncIterator())
+        Iterator(base: lines.makeAsyncIterator(), engine: engine)
     }
 
     /// Yields events until the end or an error line.
     public struct Iterator: AsyncIteratorProtocol {
         var base: JSONLineStream<StreamMessage>.Iterator
+        var engine: Engine? = nil
+        var pending: PushEvent?
 
         /// The next event; nil at the end; throws on an error line.
         public mutating func next() async throws -> PushEvent? {
+            if let event = pending {
+                pending = nil
+                return event
+            }
             guard let message = try await base.next() else { return nil }
             if let error = message.errorMessage {
                 throw RegistryErrors.refine(.streamError(message: error))
             }
             if let aux = message.aux, let digest = aux.digest {
                 return .pushed(PushedImage(tag: aux.tag ?? "", digest: digest, size: aux.size))
+            }
+            if let status = message.status, let image = EngineCompatibility.pushedImage(status: status, engine: engine) {
+                // The status line, then the record dockerd would have sent as `aux`.
+                pending = .pushed(image)
             }
             return .progress(message.progressEvent)
         }
@@ -91,7 +103,7 @@ extension ImagesAPI {
             try await client.openStream("POST", "/images/\(ImageReference.pathComponent(repository))/push",
                                         query: query, headers: headers)
         }
-        return PushStream(lines: JSONLineStream(bytes: response.body, what: "image push"))
+        return PushStream(lines: JSONLineStream(bytes: response.body, what: "image push"), engine: await client.knownEngine)
     }
 
     /// The history of an image (`docker history`): its layers, newest first.
@@ -102,8 +114,9 @@ extension ImagesAPI {
             try await client.requireAPI(APIVersion(1, 48), for: "history platform")
             query.append(QueryItem("platform", try platform.queryValue()))
         }
-        return try await client.decode([ImageHistoryItem].self, "GET", "/images/\(ImageReference.pathComponent(name))/history",
-                                       query: query)
+        let items = try await client.decode([ImageHistoryItem].self, "GET", "/images/\(ImageReference.pathComponent(name))/history",
+                                            query: query)
+        return EngineCompatibility.familiar(items, engine: await client.knownEngine)
     }
 
     /// Searches Docker Hub (or the registry a term names) for images (`docker search`). The daemon
@@ -120,7 +133,8 @@ extension ImagesAPI {
         var headers: [String: String] = [:]
         if let auth { headers["X-Registry-Auth"] = try auth.headerValue() }
         return try await RegistryErrors.refining {
-            try await client.decode([ImageSearchResult].self, "GET", "/images/search", query: query, headers: headers)
+            let response = try await client.send("GET", "/images/search", query: query, headers: headers)
+            return try EngineCompatibility.searchResults(response.body, engine: await client.knownEngine)
         }
     }
 }

@@ -13,12 +13,14 @@ public struct ImagesAPI: Sendable {
     public func list(all: Bool = false, filters: Filters = Filters()) async throws -> [ImageSummary] {
         var query = [QueryItem("all", all ? "1" : "0")]
         if let filter = filters.queryItem { query.append(filter) }
-        return try await client.decode([ImageSummary].self, "GET", "/images/json", query: query)
+        let images = try await client.decode([ImageSummary].self, "GET", "/images/json", query: query)
+        return EngineCompatibility.familiar(images, engine: await client.knownEngine)
     }
 
     /// Inspects an image by name or ID; a missing one is `.notFound`.
     public func inspect(_ name: String) async throws -> ImageInspect {
-        try await client.decode(ImageInspect.self, "GET", "/images/\(ImageReference.pathComponent(name))/json")
+        let image = try await client.decode(ImageInspect.self, "GET", "/images/\(ImageReference.pathComponent(name))/json")
+        return EngineCompatibility.familiar(image, engine: await client.knownEngine)
     }
 
     /// Whether an image exists locally.
@@ -36,9 +38,12 @@ public struct ImagesAPI: Sendable {
     public func importTarball(_ source: ImportSource, reference: String, changes: [String] = [],
                               message: String? = nil) async throws -> ProgressStream {
         let (repo, tag) = ImageReference.split(reference)
-        var query = [QueryItem("fromSrc", "-"), QueryItem("repo", repo)]
-        if let tag { query.append(QueryItem("tag", tag)) }
-        for change in changes { query.append(QueryItem("changes", change)) }
+        _ = try await client.apiVersion()
+        var query = [QueryItem("fromSrc", "-")]
+        query += EngineCompatibility.importQuery(repo: repo, tag: tag, engine: await client.knownEngine)
+        for change in EngineCompatibility.importChanges(changes, engine: await client.knownEngine) {
+            query.append(QueryItem("changes", change))
+        }
         if let message { query.append(QueryItem("message", message)) }
         let body: RequestBody = switch source {
         case .file(let path): .file(path: path, contentType: "application/x-tar")
@@ -76,7 +81,8 @@ public struct ImagesAPI: Sendable {
         var query: [QueryItem] = []
         if force { query.append(QueryItem("force", "1")) }
         if noPrune { query.append(QueryItem("noprune", "1")) }
-        return try await client.decode([ImageDeleteItem].self, "DELETE", "/images/\(ImageReference.pathComponent(name))", query: query)
+        let items = try await client.decode([ImageDeleteItem].self, "DELETE", "/images/\(ImageReference.pathComponent(name))", query: query)
+        return EngineCompatibility.familiar(items, engine: await client.knownEngine)
     }
 
     /// Removes unused images (dangling only unless filters say otherwise).

@@ -144,6 +144,8 @@ extension DockerError {
         switch self {
         case .forbidden(let m), .badRequest(let m), .serverError(_, let m):
             m.localizedCaseInsensitiveContains("pool overlaps")
+                // Podman: "subnet 10.1.2.0/26 is already used on the host or by another config"
+                || m.localizedCaseInsensitiveContains("is already used on the host or by another config")
         default:
             false
         }

@@ -26,7 +26,19 @@ public struct SystemAPI: Sendable {
     /// `images`, `containers` and `volumes` are filled on every version.
     public func diskUsage() async throws -> DiskUsage {
         let query = try await client.apiVersion() >= APIVersion(1, 52) ? [QueryItem("verbose", "1")] : []
-        return try await client.decode(DiskUsage.self, "GET", "/system/df", query: query)
+        var usage = try await client.decode(DiskUsage.self, "GET", "/system/df", query: query)
+        if let images = usage.images, await client.knownEngine?.isPodman == true {
+            // Podman's /system/df lists only the tags (`["latest"]`) and bare IDs: take the names from
+            // the image list.
+            let named = Dictionary(try await client.images.list().map { ($0.id, $0.repoTags) }, uniquingKeysWith: { a, _ in a })
+            usage.images = images.map { image in
+                var image = image
+                image.id = EngineCompatibility.imageID(image.id)
+                if let tags = named[image.id] { image.repoTags = tags }
+                return image
+            }
+        }
+        return usage
     }
 
     /// The daemon's events as they happen (`GET /events`); without `until` the stream is endless.

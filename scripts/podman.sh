@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Podman as a second engine for the live tests: Debian's podman 4.3, `podman system service` on a
+# socket of ours, with its own storage, so nothing is shared with another Podman on the machine.
+# Usage: scripts/podman.sh start|stop|status|load-images|socket
+#   start        install podman if missing, start the service (idempotent), wait for /_ping (60 s max)
+#   load-images  copy the dev images from the docker daemon (DOCKERSDK_SOCKET, /var/run/docker.sock)
+#                into Podman through the SDK: `dockersdk-demo image save` there, `image load` here
+#                (DOCKERSDK_DEMO names the demo binary); images already in Podman are skipped
+#   stop         stop the service (TERM, bounded wait, then KILL) after removing the containers,
+#                pods and volumes it holds (it is ours: its storage is nobody else's)
+#   status       exit 0 when the service answers /_ping
+#   socket       print the socket path
+# Environment: DOCKERSDK_PODMAN_RUN (default /run/dockersdk-podman: socket, pid file, runroot),
+#   DOCKERSDK_PODMAN_ROOT (default /var/lib/dockersdk-podman: storage), DOCKERSDK_IMAGES.
+# The service reads its own containers.conf (CONTAINERS_CONF) with default_ulimits: this sandbox
+# lacks CAP_SYS_RESOURCE and Podman would otherwise raise nofile/nproc ("error setting rlimit type 7"),
+# and its own registries.conf (CONTAINERS_REGISTRIES_CONF): the local registries on 127.0.0.1 are plain HTTP or self-signed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+mkdir -p "$root/.build"
+log() { printf '[podman] %s\n' "$*" >&2; }
+
+run_dir=${DOCKERSDK_PODMAN_RUN:-/run/dockersdk-podman}
+storage=${DOCKERSDK_PODMAN_ROOT:-/var/lib/dockersdk-podman}
+sock="$run_dir/podman.sock"
+pidfile="$run_dir/podman.pid"
+conf="$run_dir/containers.conf"
+registries="$run_dir/registries.conf"
+service_log="$root/.build/podman.log"
+sudo_cmd=""
+if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
+
+# The same global flags for the service and for every podman command of this script.
+flags=(--root "$storage/storage" --runroot "$run_dir/runroot" --tmpdir "$run_dir/tmp"
+  --volumepath "$storage/volumes" --network-config-dir "$storage/networks" --cgroup-manager cgroupfs
+  --events-backend file)
+
+ping_ok() { [ -S "$sock" ] && [ "$(curl -s --max-time 3 --unix-socket "$sock" http://localhost/_ping 2>/dev/null)" = "OK" ]; }
+
+service_pid() {
+  local pid
+  [ -f "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q "system" "/proc/$pid/cmdline" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# podman, and CNI's dnsname plugin (a recommendation of podman's, skipped by --no-install-recommends):
+# without it containers on a user-defined network do not resolve each other's names as on Docker.
+install_podman() {
+  local need=() pkg
+  for pkg in podman golang-github-containernetworking-plugin-dnsname; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  log "installing ${need[*]} (--no-install-recommends)"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+start() {
+  install_podman
+  if ping_ok; then log "podman service answers at $sock"; return 0; fi
+  $sudo_cmd mkdir -p "$run_dir" "$storage"
+  # Limits the sandbox allows: open files up to the current hard limit (at most 65536), processes
+  # 4096 (the service lowers its own nproc limit at start, so the shell's hard limit is too high).
+  local nofile nproc=4096
+  nofile=$(ulimit -Hn)
+  if [ "$nofile" = unlimited ] || [ "$nofile" -gt 65536 ]; then nofile=65536; fi
+  printf '# written by scripts/podman.sh\n[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n' \
+    "$nofile" "$nofile" "$nproc" "$nproc" | $sudo_cmd tee "$conf" >/dev/null
+  # Registries: loopback ones (127.0.0.1, any port, as the prefix matches) may be plain HTTP, as dockerd
+  # allows by itself (Podman needs it said); no unqualified search (nothing is reachable).
+  printf '# written by scripts/podman.sh\nunqualified-search-registries = []\n[[registry]]\nlocation = "127.0.0.1"\ninsecure = true\n' \
+    | $sudo_cmd tee "$registries" >/dev/null
+  if pid=$(service_pid); then
+    log "a service (pid $pid) runs but does not answer: stopping it"
+    stop_service
+  fi
+  $sudo_cmd rm -f "$sock"
+  log "starting podman system service on $sock (log: $service_log)"
+  $sudo_cmd env CONTAINERS_CONF="$conf" CONTAINERS_REGISTRIES_CONF="$registries" nohup podman "${flags[@]}" system service --time=0 "unix://$sock" \
+    >"$service_log" 2>&1 </dev/null &
+  echo $! | $sudo_cmd tee "$pidfile" >/dev/null
+  for _ in $(seq 1 120); do
+    ping_ok && break
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || break
+    sleep 0.5
+  done
+  ping_ok || { log "podman did not answer within 60 s; last log lines:"; tail -20 "$service_log" >&2; exit 1; }
+  log "podman answers: $(curl -s --unix-socket "$sock" -D - -o /dev/null http://localhost/_ping | tr -d '\r' | grep -i '^libpod-api-version' || true)"
+}
+
+stop_service() {
+  local pid
+  pid=$(service_pid) || { $sudo_cmd rm -f "$pidfile"; return 0; }
+  $sudo_cmd kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$pid" 2>/dev/null; then log "service $pid did not stop on TERM: KILL"; $sudo_cmd kill -KILL "$pid" || true; fi
+  $sudo_cmd rm -f "$pidfile" "$sock"
+}
+
+stop() {
+  if [ -d "$storage/storage" ]; then
+    # Everything in this storage was made by the tests against this service.
+    timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" pod rm -a -f >/dev/null 2>&1 || true
+    timeout 120 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" rm -a -f -t 2 >/dev/null 2>&1 || true
+    timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" volume rm -a -f >/dev/null 2>&1 || true
+  fi
+  stop_service
+  log "podman service stopped"
+}
+
+have_image() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$1" "http://localhost/images/$2/json")" = 200 ]
+}
+
+load_images() {
+  ping_ok || { log "podman does not answer at $sock: run scripts/podman.sh start"; exit 1; }
+  local docker_sock=${DOCKERSDK_SOCKET:-/var/run/docker.sock} demo=${DOCKERSDK_DEMO:-}
+  if [ -z "$demo" ]; then demo="$(swift build --show-bin-path)/dockersdk-demo"; fi
+  [ -x "$demo" ] || { log "no demo binary at $demo (swift build --product dockersdk-demo)"; exit 1; }
+  local name ref archive
+  for name in ${DOCKERSDK_IMAGES:-busybox redis mariadb}; do
+    case "$name" in
+      busybox) ref=dockersdk/busybox:latest ;;
+      redis) ref=dockersdk/redis:7 ;;
+      mariadb) ref=dockersdk/mariadb:10.11 ;;
+      *) log "unknown image $name"; exit 2 ;;
+    esac
+    if have_image "$sock" "$ref"; then log "$ref present in podman"; continue; fi
+    have_image "$docker_sock" "$ref" || { log "$ref is not in the docker daemon either: run scripts/setup.sh"; exit 1; }
+    archive="$root/.build/podman-load-$name.tar"
+    log "copying $ref: docker -> podman"
+    DOCKER_HOST="unix://$docker_sock" "$demo" image save -o "$archive" "$ref" >/dev/null
+    DOCKER_HOST="unix://$sock" "$demo" image load -i "$archive"
+    rm -f "$archive"
+    have_image "$sock" "$ref" || { log "$ref did not arrive in podman"; exit 1; }
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) ping_ok ;;
+  load-images) load_images ;;
+  socket) echo "$sock" ;;
+  *) echo "usage: $0 start|stop|status|load-images|socket" >&2; exit 2 ;;
+esac
