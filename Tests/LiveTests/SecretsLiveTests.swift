@@ -48,9 +48,25 @@ final class SecretsLiveTests: RecipeLiveTestCase {
         sampler.cancel()
         let commandLines = await sampler.value
         XCTAssertTrue(commandLines.contains { $0.contains("mariadbd") || $0.contains("mysqld") }, "ps saw the servers")
-        XCTAssertTrue(commandLines.contains { $0.contains("--defaults-extra-file") },
-                      "ps saw the recipe's own client at work (\(commandLines.count) lines)")
         assertNoSecret(commandLines.joined(separator: "\n"), secrets, "a command line in a container")
+        // The recipe's clients live for milliseconds: when the 200 ms sampling above missed them all,
+        // sample while status runs again, bounded, until one is seen, so the check above is known to
+        // look at the recipe's own client command lines.
+        var sawClient = commandLines.contains { $0.contains("--defaults-extra-file") }
+        for _ in 0..<30 where !sawClient {
+            let running = Task { try await replication.status() }
+            for _ in 0..<50 where !sawClient {
+                for server in replication.plan.servers {
+                    guard let top = try? await docker.containers.top(server.name, psArgs: "-eo pid,args") else { continue }
+                    let lines = top.processes.map { $0.joined(separator: " ") }
+                    assertNoSecret(lines.joined(separator: "\n"), secrets, "a command line in a container")
+                    if lines.contains(where: { $0.contains("--defaults-extra-file") }) { sawClient = true }
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            _ = try await running.value
+        }
+        XCTAssertTrue(sawClient, "ps saw the recipe's own client at work (\(commandLines.count) lines sampled)")
 
         for server in replication.plan.servers {
             let inspect = try await docker.containers.inspect(server.name)
