@@ -53,11 +53,18 @@ PY
   fi
 done
 # Belt and braces: the compiler's symbol-graph warnings are not docc's and are not turned into errors.
-if grep -E "(^|[^a-z])warning:" "$log" >/dev/null; then
+# SwiftPM's "found N file(s) which are unhandled" about a dependency's checkout (its path on the next
+# line is under .build/checkouts/, e.g. swift-distributed-tracing's CMakeLists.txt) is not ours to fix.
+ours="$(mktemp)"
+awk '/warning: .*: found [0-9]+ file\(s\) which are unhandled/ { held = $0; next }
+     held != "" { if ($0 !~ /\/\.build\/checkouts\//) print held; held = "" }
+     { print }' "$log" > "$ours"
+if grep -E "(^|[^a-z])warning:" "$ours" >/dev/null; then
   echo "[docs] FAILED: warnings in the output:" >&2
-  grep -E "(^|[^a-z])warning:" "$log" >&2
+  grep -E "(^|[^a-z])warning:" "$ours" >&2
   status=1
 fi
+rm -f "$ours"
 if [ "$status" != "0" ]; then
   echo "[docs] FAILED after $((end - start)) s" >&2
   exit 1

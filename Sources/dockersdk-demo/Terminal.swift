@@ -35,19 +35,6 @@ enum Terminal {
         err(Data((text + "\n").utf8))
     }
 
-    /// Redraws a one-line status on stderr when it is a terminal (nothing otherwise). Commands with
-    /// byte-counted progress use `ProgressReporter` instead; this serves step-wise status lines.
-    static func progress(_ text: String) {
-        guard OutputStyle.current().animated else { return }
-        err(Data("\r\u{1B}[2K\(text)".utf8))
-    }
-
-    /// Clears the status line `progress` drew, if any.
-    static func endProgress() {
-        guard OutputStyle.current().animated else { return }
-        err(Data("\r\u{1B}[2K".utf8))
-    }
-
     /// A piece of container output to the matching stream: stderr to stderr, the rest to stdout.
     static func write(_ chunk: OutputChunk) {
         if chunk.stream == .stderr { err(chunk.data) } else { out(chunk.data) }

@@ -45,6 +45,10 @@ final class DemoImagesLiveTests: XCTestCase {
                     let push = try run(["image", "push", reference])
                     XCTAssertEqual(push.status, 0, push.err)
                     XCTAssertTrue(push.out.contains("1: digest: sha256:"), push.out)
+                    // Layer progress is a display on stderr (plain lines into a pipe); stdout keeps the daemon's summary.
+                    XCTAssertTrue(push.err.contains("pushing \(reference): done"), push.err)
+                    XCTAssertFalse(push.out.contains("Pushed") || push.out.contains("Pushing"), push.out)
+                    XCTAssertFalse(push.out.contains("\u{1B}") || push.err.contains("\u{1B}"), "no escape sequences in a pipe")
 
                     let history = try run(["image", "history", reference])
                     XCTAssertEqual(history.status, 0, history.err)
@@ -62,6 +66,8 @@ final class DemoImagesLiveTests: XCTestCase {
                     XCTAssertEqual(pull.status, 0, pull.err)
                     // Podman's pull progress has no "Digest:" line.
                     if !Live.isPodman { XCTAssertTrue(pull.out.contains("Digest: sha256:"), pull.out) }
+                    XCTAssertTrue(pull.err.contains("pulling \(reference): done"), pull.err)
+                    XCTAssertFalse(pull.out.contains("Pull complete") || pull.out.contains("Downloading"), pull.out)
                     let runOut = try run(["run", "--rm", reference])
                     XCTAssertEqual(runOut.out, "hello demo\n", runOut.err)
 
@@ -69,6 +75,7 @@ final class DemoImagesLiveTests: XCTestCase {
                     let load = try run(["image", "load", "-i", archive])
                     XCTAssertEqual(load.status, 0, load.err)
                     XCTAssertTrue(load.out.contains("Loaded image: \(reference)"), load.out)
+                    XCTAssertTrue(load.err.contains("loading \(archive): done"), load.err)
                     let exists = try await docker.images.exists(reference)
                     XCTAssertTrue(exists)
                 }

@@ -20,7 +20,9 @@ public struct ServicesAPI: Sendable {
 
     /// Creates a service (`POST /services/create`).
     ///
-    /// - Parameter registryAuth: credentials for pulling the image on the nodes (sent as `X-Registry-Auth`).
+    /// - Parameters:
+    ///   - spec: the service to create.
+    ///   - registryAuth: credentials for pulling the image on the nodes (sent as `X-Registry-Auth`).
     /// - Throws: `DockerError.conflict` for a name in use; `DockerError.requiresAPIVersion` for an option the
     ///   negotiated version lacks; `DockerError.swarm` on a node that is no manager.
     @discardableResult
@@ -33,7 +35,9 @@ public struct ServicesAPI: Sendable {
 
     /// One service by ID, ID prefix or name (`GET /services/{id}`); a missing one is `.notFound`.
     ///
-    /// - Parameter insertDefaults: fill in the defaults the daemon applied.
+    /// - Parameters:
+    ///   - id: the service's ID, ID prefix or name.
+    ///   - insertDefaults: fill in the defaults the daemon applied.
     public func inspect(_ id: String, insertDefaults: Bool = false) async throws -> Service {
         try SwarmPaths.check(id, "service")
         return try await client.decode(Service.self, "GET", "/services/\(SwarmPaths.escape(id))",
@@ -43,7 +47,9 @@ public struct ServicesAPI: Sendable {
     /// The services (`GET /services`).
     ///
     /// Filters the daemon knows: `id`, `label`, `mode` (`replicated`/`global`), `name`.
-    /// - Parameter status: include running and desired task counts (`serviceStatus`).
+    /// - Parameters:
+    ///   - filters: the daemon's filters, see above.
+    ///   - status: include running and desired task counts (`serviceStatus`).
     public func list(filters: Filters = Filters(), status: Bool = false) async throws -> [Service] {
         var query = filters.queryItem.map { [$0] } ?? []
         if status { query.append(QueryItem("status", "true")) }

@@ -34,6 +34,7 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
     /// Creates a transport to `host`.
     ///
     /// - Parameters:
+    ///   - host: the daemon's address.
     ///   - maxConcurrentRequests: at most this many unary calls in flight, the others wait their
     ///     turn (default nil: no limit; with a limit, calls the daemon holds, such as `wait`, count too).
     ///   - streamBufferLimit: bytes a stream buffers for a slow consumer before pausing.

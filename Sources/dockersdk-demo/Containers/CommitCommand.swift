@@ -19,13 +19,19 @@ struct CommitCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let docker = try global.client()
-            Terminal.progress("committing \(container)...")
-            let id = try await docker.containers.commit(container, as: reference, options: CommitOptions(
-                comment: message, author: author, changes: change, pause: pause))
-            Terminal.endProgress()
+            // A spinner with the time so far on a terminal; nothing in a pipe, where stdout is the image ID only.
+            let progress = ProgressReporter(title: "committing \(container)", quiet: !OutputStyle.current().animated)
+            let id: String
+            do {
+                id = try await docker.containers.commit(container, as: reference, options: CommitOptions(
+                    comment: message, author: author, changes: change, pause: pause))
+            } catch {
+                progress.finish(success: false)
+                throw error
+            }
+            progress.finish(success: true)
             print(id)
         } catch {
-            Terminal.endProgress()
             throw fail(error)
         }
     }

@@ -17,9 +17,20 @@ struct ExportCommand: AsyncParsableCommand {
             let docker = try global.client()
             let started = Date()
             if let output {
-                Terminal.progress("exporting \(container) to \(output)...")
-                let bytes = try await docker.containers.export(container, to: output)
-                Terminal.endProgress()
+                // A spinner with the bytes written on a terminal; in a pipe only the line below when done.
+                let progress = ProgressReporter(title: "exporting \(container) to \(output)",
+                                                quiet: !OutputStyle.current().animated)
+                let watcher = DownloadWatcher.start(path: output, into: progress)
+                let bytes: Int64
+                do {
+                    bytes = try await docker.containers.export(container, to: output)
+                } catch {
+                    watcher.stop(bytes: nil, reporter: progress)
+                    progress.finish(success: false)
+                    throw error
+                }
+                watcher.stop(bytes: bytes, reporter: progress)
+                progress.finish(success: true)
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
                 Terminal.err(Data("exported \(container) to \(output): \(bytes) bytes in \(seconds) s\n".utf8))
             } else {
@@ -29,7 +40,6 @@ struct ExportCommand: AsyncParsableCommand {
                 for try await chunk in try await docker.containers.export(container) { Terminal.out(chunk) }
             }
         } catch {
-            Terminal.endProgress()
             throw fail(error)
         }
     }

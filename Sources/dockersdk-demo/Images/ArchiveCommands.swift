@@ -13,8 +13,20 @@ struct ImageSaveCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let docker = try global.client()
-            print("saving \(references.joined(separator: ", ")) to \(output)...")
-            let bytes = try await docker.images.save(references, to: output)
+            // A spinner with the bytes written on a terminal; nothing in a pipe, where the result line suffices.
+            let progress = ProgressReporter(title: "saving \(references.joined(separator: ", ")) to \(output)",
+                                            quiet: !OutputStyle.current().animated)
+            let watcher = DownloadWatcher.start(path: output, into: progress)
+            let bytes: Int64
+            do {
+                bytes = try await docker.images.save(references, to: output)
+            } catch {
+                watcher.stop(bytes: nil, reporter: progress)
+                progress.finish(success: false)
+                throw error
+            }
+            watcher.stop(bytes: bytes, reporter: progress)
+            progress.finish(success: true)
             print("saved \(references.count) image(s), \(bytes) bytes")
         } catch {
             throw fail(error)
@@ -32,19 +44,21 @@ struct ImageLoadCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let docker = try global.client()
-            var printer = LayerProgressPrinter()
-            for try await event in try await docker.images.load(.file(input)) {
-                switch event {
-                case .progress(let progress): printer.show(progress)
-                case .loaded(let name):
-                    Terminal.endProgress()
-                    print("Loaded image: \(name)")
-                case .output(let line): print(line)
+            var progress = LayerProgress(title: "loading \(input)")
+            do {
+                for try await event in try await docker.images.load(.file(input)) {
+                    switch event {
+                    case .progress(let event): progress.show(event)
+                    case .loaded(let name): progress.result("Loaded image: \(name)")
+                    case .output(let line): progress.result(line)
+                    }
                 }
+            } catch {
+                progress.finish(success: false)
+                throw error
             }
-            Terminal.endProgress()
+            progress.finish(success: true)
         } catch {
-            Terminal.endProgress()
             throw fail(error)
         }
     }

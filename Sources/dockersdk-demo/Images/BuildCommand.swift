@@ -34,15 +34,35 @@ struct ImageBuildCommand: AsyncParsableCommand {
             // Base images from private registries: every stored credential, as the CLI sends them.
             options.registryCredentials = (try? DockerConfigFile.load().allCredentials()) ?? [:]
             var imageID: String?
-            for try await event in try await docker.images.build(.directory(directory), options: options) {
-                switch event {
-                case .step(let step): if !quiet { print(step) }
-                case .output(let line): if !quiet { print(line) }
-                case .imageID(let id): imageID = id
-                case .progress(let progress):
-                    if !quiet, let status = progress.status { print([progress.id, status].compactMap { $0 }.joined(separator: ": ")) }
-                }
+            // The steps and their output are the build's log, on stdout as the CLI prints them; a step's layer
+            // progress (a base image pulled, an ADD URL) is a display of its own (see `LayerProgress`), ended
+            // before the next line is printed.
+            var step = "building"
+            var progress: LayerProgress?
+            func line(_ text: String) {
+                progress?.finish(success: true)
+                progress = nil
+                if !quiet { print(text) }
             }
+            do {
+                for try await event in try await docker.images.build(.directory(directory), options: options) {
+                    switch event {
+                    case .step(let current):
+                        line("\(current)")
+                        step = "\(current)"
+                    case .output(let text): line(text)
+                    case .imageID(let id): imageID = id
+                    case .progress(let event):
+                        guard !quiet else { continue }
+                        if progress == nil { progress = LayerProgress(title: step) }
+                        progress?.show(event)
+                    }
+                }
+            } catch {
+                progress?.finish(success: false)
+                throw error
+            }
+            progress?.finish(success: true)
             if quiet, let imageID { print(imageID) }
         } catch {
             throw fail(error)

@@ -2,24 +2,36 @@ import ArgumentParser
 import DockerSDK
 import Foundation
 
-/// Prints registry progress: a line each time a layer's status changes (byte counts only on a terminal).
-struct LayerProgressPrinter {
-    private var last: [String: String] = [:]
+/// Shows a registry or archive stream: layer events (those with an id) in a `ProgressReporter` (a bar on a
+/// terminal, plain lines on stderr elsewhere), and the daemon's summary lines, which name no layer
+/// (`Digest: sha256:...`, `Status: ...`, `TAG: digest: ... size: ...`), on stdout once the display ended,
+/// so they never mix with a redrawn bar and stdout carries only the result.
+struct LayerProgress {
+    let reporter: ProgressReporter
+    private(set) var summary: [String] = []
 
+    init(title: String) {
+        reporter = ProgressReporter(title: title)
+    }
+
+    /// Takes one event: into the display, or into the summary.
     mutating func show(_ event: ProgressEvent) {
-        guard let status = event.status else { return }
-        guard let id = event.id else {
-            Terminal.endProgress()
-            print(status)
-            return
+        if event.id == nil, let status = event.status, !status.isEmpty {
+            summary.append(status)
+        } else {
+            reporter.update(event)
         }
-        if last[id] == status {
-            if let bar = event.progress { Terminal.progress("\(id): \(status) \(bar)") }
-            return
-        }
-        last[id] = status
-        Terminal.endProgress()
-        print("\(id): \(status)")
+    }
+
+    /// A result line for stdout, printed when the display ends.
+    mutating func result(_ line: String) {
+        summary.append(line)
+    }
+
+    /// Ends the display (done or failed), then prints the summary lines.
+    func finish(success: Bool) {
+        reporter.finish(success: success)
+        for line in summary { print(line) }
     }
 }
 
@@ -38,16 +50,20 @@ struct ImagePushCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let docker = try global.client()
-            var printer = LayerProgressPrinter()
-            for try await event in try await docker.images.push(reference, auth: try configCredentials(forImage: reference)) {
-                switch event {
-                case .progress(let progress): printer.show(progress)
-                case .pushed: break // the daemon's own `TAG: digest: ... size: ...` status line was printed
+            var progress = LayerProgress(title: "pushing \(reference)")
+            do {
+                for try await event in try await docker.images.push(reference, auth: try configCredentials(forImage: reference)) {
+                    switch event {
+                    case .progress(let event): progress.show(event)
+                    case .pushed: break // the daemon's own `TAG: digest: ... size: ...` status line is in the summary
+                    }
                 }
+            } catch {
+                progress.finish(success: false)
+                throw error
             }
-            Terminal.endProgress()
+            progress.finish(success: true)
         } catch {
-            Terminal.endProgress()
             throw fail(error)
         }
     }
@@ -64,14 +80,18 @@ struct ImagePullCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let docker = try global.client()
-            var printer = LayerProgressPrinter()
-            for try await event in try await docker.images.pull(reference, platform: platform,
-                                                                auth: try configCredentials(forImage: reference)) {
-                printer.show(event)
+            var progress = LayerProgress(title: "pulling \(reference)")
+            do {
+                for try await event in try await docker.images.pull(reference, platform: platform,
+                                                                    auth: try configCredentials(forImage: reference)) {
+                    progress.show(event)
+                }
+            } catch {
+                progress.finish(success: false)
+                throw error
             }
-            Terminal.endProgress()
+            progress.finish(success: true)
         } catch {
-            Terminal.endProgress()
             throw fail(error)
         }
     }
