@@ -18,19 +18,9 @@ struct ExportCommand: AsyncParsableCommand {
             let started = Date()
             if let output {
                 // A spinner with the bytes written on a terminal; in a pipe only the line below when done.
-                let progress = ProgressReporter(title: "exporting \(container) to \(output)",
-                                                quiet: !OutputStyle.current().animated)
-                let watcher = DownloadWatcher.start(path: output, into: progress)
-                let bytes: Int64
-                do {
-                    bytes = try await docker.containers.export(container, to: output)
-                } catch {
-                    watcher.stop(bytes: nil, reporter: progress)
-                    progress.finish(success: false)
-                    throw error
+                let bytes = try await DownloadWatcher.withSpinner(title: "exporting \(container) to \(output)", path: output) {
+                    try await docker.containers.export(container, to: output)
                 }
-                watcher.stop(bytes: bytes, reporter: progress)
-                progress.finish(success: true)
                 let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
                 Terminal.err(Data("exported \(container) to \(output): \(bytes) bytes in \(seconds) s\n".utf8))
             } else {

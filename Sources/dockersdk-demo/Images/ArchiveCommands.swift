@@ -14,19 +14,10 @@ struct ImageSaveCommand: AsyncParsableCommand {
         do {
             let docker = try global.client()
             // A spinner with the bytes written on a terminal; nothing in a pipe, where the result line suffices.
-            let progress = ProgressReporter(title: "saving \(references.joined(separator: ", ")) to \(output)",
-                                            quiet: !OutputStyle.current().animated)
-            let watcher = DownloadWatcher.start(path: output, into: progress)
-            let bytes: Int64
-            do {
-                bytes = try await docker.images.save(references, to: output)
-            } catch {
-                watcher.stop(bytes: nil, reporter: progress)
-                progress.finish(success: false)
-                throw error
+            let bytes = try await DownloadWatcher.withSpinner(title: "saving \(references.joined(separator: ", ")) to \(output)",
+                                                              path: output) {
+                try await docker.images.save(references, to: output)
             }
-            watcher.stop(bytes: bytes, reporter: progress)
-            progress.finish(success: true)
             print("saved \(references.count) image(s), \(bytes) bytes")
         } catch {
             throw fail(error)

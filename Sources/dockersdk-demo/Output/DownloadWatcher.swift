@@ -33,3 +33,23 @@ struct DownloadWatcher {
         if let bytes { reporter.update(id: "download", current: bytes, total: bytes, status: "written") }
     }
 }
+
+extension DownloadWatcher {
+    /// Runs `download`, which writes `path` and returns its byte count, under a spinner titled `title`
+    /// showing the bytes written on a terminal (nothing in a pipe); the display ends as a success or a failure.
+    static func withSpinner(title: String, path: String, _ download: () async throws -> Int64) async throws -> Int64 {
+        let progress = ProgressReporter(title: title, quiet: !OutputStyle.current().animated)
+        let watcher = start(path: path, into: progress)
+        let bytes: Int64
+        do {
+            bytes = try await download()
+        } catch {
+            watcher.stop(bytes: nil, reporter: progress)
+            progress.finish(success: false)
+            throw error
+        }
+        watcher.stop(bytes: bytes, reporter: progress)
+        progress.finish(success: true)
+        return bytes
+    }
+}
