@@ -73,13 +73,16 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
+        // The secrets checks DockerRecipesTests and LiveTests share (test-only; no product exposes it).
+        .target(name: "SecretScanSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+                path: "Tests/SecretScanSupport"),
         .testTarget(
             name: "DockerRecipesTests",
-            dependencies: ["DockerRecipes", "DockerSDK", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["DockerRecipes", "DockerSDK", "SecretScanSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "InMemoryLogging", package: "swift-log")]
         ),
         .testTarget(name: "LiveTests", dependencies: [
-            "DockerSDK", "DockerRecipes", .product(name: "Logging", package: "swift-log"),
+            "DockerSDK", "DockerRecipes", "SecretScanSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "DockerTestingLiveTests",
                     dependencies: ["DockerTesting", "DockerSDK", "DockerRecipes", "dockertesting-reaper", "DockerTestingSigkillChild"]),

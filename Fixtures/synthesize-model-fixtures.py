@@ -179,14 +179,20 @@ def fixture(version, server, sources, events_query):
 
 EVENTS_QUERY = [{"name": "since", "value": "1700000000.000000000"}, {"name": "until", "value": "1700000010.000000000"}]
 
-for version, server in (("1.44", "Docker/25.0.5 (linux)"), ("1.52", "Docker/29.0.0 (linux)")):
-    sources = (f"shared/engine-api/v{version}.yaml: "
-               + ("definitions/ContainerInspectResponse" if version == "1.52" else "paths//containers/{id}/json")
-               + ", definitions/ContainerSummary, definitions/SystemInfo, paths//system/df, definitions/ImageSummary,"
-               + " definitions/ImageInspect, definitions/EventMessage (property examples)")
-    data = fixture(version, server, sources, EVENTS_QUERY)
-    out = os.path.join(ROOT, f"v{version}", data["scenario"] + ".json")
-    with open(out, "w") as f:
-        json.dump(data, f, indent=2, sort_keys=True)
-        f.write("\n")
-    print("wrote", out)
+
+def main():
+    for version, server in (("1.44", "Docker/25.0.5 (linux)"), ("1.52", "Docker/29.0.0 (linux)")):
+        sources = (f"shared/engine-api/v{version}.yaml: "
+                   + ("definitions/ContainerInspectResponse" if version == "1.52" else "paths//containers/{id}/json")
+                   + ", definitions/ContainerSummary, definitions/SystemInfo, paths//system/df, definitions/ImageSummary,"
+                   + " definitions/ImageInspect, definitions/EventMessage (property examples)")
+        data = fixture(version, server, sources, EVENTS_QUERY)
+        out = os.path.join(ROOT, f"v{version}", data["scenario"] + ".json")
+        with open(out, "w") as f:
+            json.dump(data, f, indent=2, sort_keys=True)
+            f.write("\n")
+        print("wrote", out)
+
+
+if __name__ == "__main__":
+    main()

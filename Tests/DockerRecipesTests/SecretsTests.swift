@@ -2,58 +2,8 @@
 import DockerSDK
 import Foundation
 import Logging
+import SecretScanSupport
 import XCTest
-
-/// Every log line a client writes, at trace level.
-final class CapturedLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-
-    func append(_ line: String) {
-        lock.lock()
-        storage.append(line)
-        lock.unlock()
-    }
-
-    /// A logger at trace level writing here.
-    func logger() -> Logger {
-        var logger = Logger(label: "dockersdk-secrets-test") { _ in CapturingLogHandler(sink: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-}
-
-/// A swift-log handler keeping each message with its metadata.
-struct CapturingLogHandler: LogHandler {
-    let sink: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        sink.append("\(level) \(message) \(self.metadata.merging(extra ?? [:]) { $1 }) \(source)")
-    }
-}
-
-/// Asserts none of `secrets` (nor their base64 forms) occurs in `text`.
-func assertNoSecret(_ text: String, _ secrets: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-    for secret in secrets where !secret.isEmpty {
-        XCTAssertFalse(text.contains(secret), "\(what) contains a secret", file: file, line: line)
-        let encoded = Data(secret.utf8).base64EncodedString().trimmingCharacters(in: CharacterSet(charactersIn: "="))
-        XCTAssertFalse(text.contains(encoded), "\(what) contains a secret in base64", file: file, line: line)
-    }
-}
 
 /// A daemon double: answers `_ping`, and a pull with the registry's refusal in the progress stream.
 /// It keeps the X-Registry-Auth header it was sent, to prove the credentials did go out.

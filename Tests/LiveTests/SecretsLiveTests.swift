@@ -2,6 +2,7 @@ import DockerRecipes
 import DockerSDK
 import Foundation
 import Logging
+import SecretScanSupport
 import XCTest
 
 /// Issue 12, item 7, live: the MySQL replication recipe run with planted passwords, every log line
@@ -14,9 +15,8 @@ final class SecretsLiveTests: RecipeLiveTestCase {
         let root = "Root-PLANT-\(UInt32.random(in: 0...UInt32.max))"
         let repl = "Repl-PLANT-\(UInt32.random(in: 0...UInt32.max))"
         let secrets = [root, repl]
-        let log = LiveLog()
-        var logger = Logger(label: "secrets-live") { _ in LiveLogHandler(sink: log) }
-        logger.logLevel = .trace
+        let log = CapturedLog()
+        let logger = log.logger(label: "secrets-live")
         let recorder = RecordingTransport(recording: CurlTransport(host: try HostDiscovery().resolve().host),
                                           scenario: "secrets-mysql", secrets: secrets)
         let docker = try DockerClient(transport: recorder, logger: logger)
@@ -24,7 +24,7 @@ final class SecretsLiveTests: RecipeLiveTestCase {
         let options = MySQLReplicationOptions(replicas: 1, rootPassword: Secret(root), replicationPassword: Secret(repl),
                                               sourcePort: nil, namePrefix: prefix)
         let replication = try await MySQLReplication(docker: docker, options: options)
-        let progress = LiveLog()
+        let progress = CapturedLog()
         defer { Task.detached { _ = try? await replication.down() } }
 
         // Sample every process's command line in every server while up, status and verify run.
@@ -96,53 +96,8 @@ final class SecretsLiveTests: RecipeLiveTestCase {
         assertNoSecret("\(status) \(report)", secrets, "the status and verify reports")
         assertNoSecret(fixture, secrets, "the recorded exchanges")
         // The recorded exchanges, decoded (tar uploads, exec stdin and output), carry no password either.
-        var decoded: [String] = []
-        func walk(_ value: Any, key: String?) {
-            if let dict = value as? [String: Any] { for (k, v) in dict { walk(v, key: k) } }
-            if let array = value as? [Any] { for v in array { walk(v, key: key) } }
-            if key == "base64", let text = value as? String, let data = Data(base64Encoded: text) {
-                decoded.append(String(decoding: data, as: UTF8.self))
-            }
-        }
-        walk(try JSONSerialization.jsonObject(with: Data(fixture.utf8)), key: nil)
+        let decoded = SecretScan.decodedBodies(try JSONSerialization.jsonObject(with: Data(fixture.utf8)))
         XCTAssertFalse(decoded.isEmpty, "the recording holds binary bodies")
         assertNoSecret(decoded.joined(separator: "\n"), secrets, "a decoded body of the recording")
-    }
-}
-
-final class LiveLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-    func append(_ line: String) {
-        lock.lock()
-        storage.append(line)
-        lock.unlock()
-    }
-}
-
-struct LiveLogHandler: LogHandler {
-    let sink: LiveLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
-        sink.append("\(level) \(message) \(self.metadata.merging(extra ?? [:]) { $1 })")
-    }
-}
-
-func assertNoSecret(_ text: String, _ secrets: [String], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-    for secret in secrets where !secret.isEmpty {
-        XCTAssertFalse(text.contains(secret), "\(what) contains a secret", file: file, line: line)
-        let encoded = Data(secret.utf8).base64EncodedString().trimmingCharacters(in: CharacterSet(charactersIn: "="))
-        XCTAssertFalse(text.contains(encoded), "\(what) contains a secret in base64", file: file, line: line)
     }
 }

@@ -32,30 +32,7 @@ public enum Poll {
         _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(250),
         maxAttempts: Int = 1000, check: () async throws -> (value: T?, observation: String?)
     ) async throws -> T {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        var attempts = 0
-        var last: String?
-        while attempts < maxAttempts {
-            attempts += 1
-            do {
-                let (value, observation) = try await check()
-                if let value { return value }
-                last = observation
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch DockerError.cancelled {
-                throw DockerError.cancelled
-            } catch let stop as any StopsPolling {
-                throw stop
-            } catch {
-                last = "\(error)"
-            }
-            if clock.now + interval > deadline { break }
-            try await Task.sleep(for: interval)
-        }
-        let seconds = Double(timeout.components.seconds)
-        throw PollTimeout(what: what, seconds: seconds, attempts: attempts, lastObservation: last)
+        try await run(what, timeout: timeout, maxAttempts: maxAttempts, first: interval, next: { $0 }, check: check)
     }
 
     /// Polls a condition until it holds.
@@ -63,7 +40,7 @@ public enum Poll {
         _ what: String, timeout: Duration = .seconds(60), interval: Duration = .milliseconds(250),
         check: () async throws -> (ok: Bool, observation: String?)
     ) async throws {
-        let _: Bool = try await until(what, timeout: timeout, interval: interval) {
+        let _: Bool = try await run(what, timeout: timeout, maxAttempts: 1000, first: interval, next: { $0 }) {
             let (ok, observation) = try await check()
             return (ok ? true : nil, observation)
         }
@@ -79,29 +56,59 @@ public enum Poll {
         maximum: Duration = .milliseconds(200), maxAttempts: Int = 2000,
         check: () async throws -> (ok: Bool, observation: String?)
     ) async throws {
+        let _: Bool = try await run(what, timeout: timeout, maxAttempts: maxAttempts, first: initial,
+                                    next: { min($0 * 2, maximum) }) {
+            let (ok, observation) = try await check()
+            return (ok ? true : nil, observation)
+        }
+    }
+
+    /// What one call of a check gave.
+    enum Attempt<T> {
+        /// The value polled for.
+        case done(T)
+        /// Not yet, with what was seen (an observation or the error thrown).
+        case notYet(String?)
+    }
+
+    /// Calls `check` once. Cancellation and `StopsPolling` errors are rethrown (they end polling);
+    /// any other error is "not yet", described.
+    static func attempt<T>(_ check: () async throws -> (value: T?, observation: String?)) async throws -> Attempt<T> {
+        do {
+            let (value, observation) = try await check()
+            if let value { return .done(value) }
+            return .notYet(observation)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch DockerError.cancelled {
+            throw DockerError.cancelled
+        } catch let stop as any StopsPolling {
+            throw stop
+        } catch {
+            return .notYet("\(error)")
+        }
+    }
+
+    /// The loop of every poll: attempts until a value, the deadline or `maxAttempts`, sleeping `first`,
+    /// then `next(previous)`, between attempts.
+    private static func run<T>(
+        _ what: String, timeout: Duration, maxAttempts: Int, first: Duration, next: (Duration) -> Duration,
+        check: () async throws -> (value: T?, observation: String?)
+    ) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var attempts = 0
         var last: String?
-        var delay = initial
+        var delay = first
         while attempts < maxAttempts {
             attempts += 1
-            do {
-                let (ok, observation) = try await check()
-                if ok { return }
-                last = observation
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch DockerError.cancelled {
-                throw DockerError.cancelled
-            } catch let stop as any StopsPolling {
-                throw stop
-            } catch {
-                last = "\(error)"
+            switch try await attempt(check) {
+            case .done(let value): return value
+            case .notYet(let observation): last = observation
             }
             if clock.now + delay > deadline { break }
             try await Task.sleep(for: delay)
-            delay = min(delay * 2, maximum)
+            delay = next(delay)
         }
         throw PollTimeout(what: what, seconds: Double(timeout.components.seconds), attempts: attempts, lastObservation: last)
     }

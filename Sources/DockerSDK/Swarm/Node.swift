@@ -20,7 +20,7 @@ public struct Node: Codable, Sendable, Equatable {
     /// The node's hostname (what `node.hostname==` constraints match).
     public var hostname: String? { description?.hostname }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec"
         case description = "Description", status = "Status", managerStatus = "ManagerStatus"
     }
@@ -63,7 +63,7 @@ public struct NodeSpec: Codable, Sendable, Equatable {
         case drain
     }
 
-    enum CodingKeys: String, CodingKey { case name = "Name", labels = "Labels", role = "Role", availability = "Availability" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", labels = "Labels", role = "Role", availability = "Availability" }
 }
 
 /// What a node reports about itself.
@@ -94,12 +94,12 @@ public struct NodeDescription: Codable, Sendable, Equatable {
             public var type: String?
             /// e.g. `overlay`.
             public var name: String?
-            enum CodingKeys: String, CodingKey { case type = "Type", name = "Name" }
+            enum CodingKeys: String, CodingKey, CaseIterable { case type = "Type", name = "Name" }
         }
-        enum CodingKeys: String, CodingKey { case engineVersion = "EngineVersion", labels = "Labels", plugins = "Plugins" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case engineVersion = "EngineVersion", labels = "Labels", plugins = "Plugins" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case hostname = "Hostname", platform = "Platform", resources = "Resources", engine = "Engine", tlsInfo = "TLSInfo"
     }
 }
@@ -115,7 +115,7 @@ public struct Platform: Codable, Sendable, Equatable {
         self.architecture = architecture
         self.os = os
     }
-    enum CodingKeys: String, CodingKey { case architecture = "Architecture", os = "OS" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case architecture = "Architecture", os = "OS" }
 }
 
 /// CPUs and memory (node capacity, task limits and reservations).
@@ -134,7 +134,7 @@ public struct ResourceObject: Codable, Sendable, Equatable {
         self.genericResources = genericResources
     }
 
-    enum CodingKeys: String, CodingKey { case nanoCPUs = "NanoCPUs", memoryBytes = "MemoryBytes", genericResources = "GenericResources" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case nanoCPUs = "NanoCPUs", memoryBytes = "MemoryBytes", genericResources = "GenericResources" }
 }
 
 /// A user-defined resource: a named value or a count.
@@ -150,7 +150,7 @@ public struct GenericResource: Codable, Sendable, Equatable {
         public var kind: String?
         /// Its value.
         public var value: String?
-        enum CodingKeys: String, CodingKey { case kind = "Kind", value = "Value" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind = "Kind", value = "Value" }
     }
     /// A counted resource.
     public struct Discrete: Codable, Sendable, Equatable {
@@ -158,9 +158,9 @@ public struct GenericResource: Codable, Sendable, Equatable {
         public var kind: String?
         /// How many.
         public var value: Int64?
-        enum CodingKeys: String, CodingKey { case kind = "Kind", value = "Value" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind = "Kind", value = "Value" }
     }
-    enum CodingKeys: String, CodingKey { case namedResourceSpec = "NamedResourceSpec", discreteResourceSpec = "DiscreteResourceSpec" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case namedResourceSpec = "NamedResourceSpec", discreteResourceSpec = "DiscreteResourceSpec" }
 }
 
 /// A node's state as the managers see it.
@@ -171,7 +171,7 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var message: String?
     /// Its IP address.
     public var addr: String?
-    enum CodingKeys: String, CodingKey { case state = "State", message = "Message", addr = "Addr" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case state = "State", message = "Message", addr = "Addr" }
 }
 
 /// A manager's Raft membership.
@@ -182,5 +182,5 @@ public struct ManagerStatus: Codable, Sendable, Equatable {
     public var reachability: String?
     /// Its control address, `IP:2377`.
     public var addr: String?
-    enum CodingKeys: String, CodingKey { case leader = "Leader", reachability = "Reachability", addr = "Addr" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case leader = "Leader", reachability = "Reachability", addr = "Addr" }
 }

@@ -11,7 +11,7 @@ extension DockerClient {
 public struct IDResponse: Codable, Sendable, Equatable {
     /// The new object's ID.
     public var id: String
-    enum CodingKeys: String, CodingKey { case id = "ID" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id = "ID" }
 }
 
 /// The Secrets area of the Engine API (`/secrets/...`). Content goes in once and is only ever

@@ -39,9 +39,9 @@ public struct Service: Codable, Sendable, Equatable {
             public var networkID: String?
             /// The address, CIDR.
             public var addr: String?
-            enum CodingKeys: String, CodingKey { case networkID = "NetworkID", addr = "Addr" }
+            enum CodingKeys: String, CodingKey, CaseIterable { case networkID = "NetworkID", addr = "Addr" }
         }
-        enum CodingKeys: String, CodingKey { case spec = "Spec", ports = "Ports", virtualIPs = "VirtualIPs" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case spec = "Spec", ports = "Ports", virtualIPs = "VirtualIPs" }
     }
 
     /// The state of an update or rollback.
@@ -54,7 +54,7 @@ public struct Service: Codable, Sendable, Equatable {
         public var completedAt: String?
         /// What happened.
         public var message: String?
-        enum CodingKeys: String, CodingKey { case state = "State", startedAt = "StartedAt", completedAt = "CompletedAt", message = "Message" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case state = "State", startedAt = "StartedAt", completedAt = "CompletedAt", message = "Message" }
     }
 
     /// Task counts.
@@ -65,7 +65,7 @@ public struct Service: Codable, Sendable, Equatable {
         public var desiredTasks: UInt64?
         /// Job runs completed.
         public var completedTasks: UInt64?
-        enum CodingKeys: String, CodingKey { case runningTasks = "RunningTasks", desiredTasks = "DesiredTasks", completedTasks = "CompletedTasks" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case runningTasks = "RunningTasks", desiredTasks = "DesiredTasks", completedTasks = "CompletedTasks" }
     }
 
     /// The last run of a job.
@@ -74,10 +74,10 @@ public struct Service: Codable, Sendable, Equatable {
         public var jobIteration: ObjectVersion?
         /// When it was last run.
         public var lastExecution: String?
-        enum CodingKeys: String, CodingKey { case jobIteration = "JobIteration", lastExecution = "LastExecution" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case jobIteration = "JobIteration", lastExecution = "LastExecution" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec"
         case previousSpec = "PreviousSpec", endpoint = "Endpoint", updateStatus = "UpdateStatus"
         case serviceStatus = "ServiceStatus", jobStatus = "JobStatus"
@@ -92,12 +92,12 @@ public struct ServiceCreateResponse: Codable, Sendable, Equatable {
     public var warnings: [String]?
     /// A warning (the field the API reference names; dockerd sends `Warnings`).
     public var warning: String?
-    enum CodingKeys: String, CodingKey { case id = "ID", warnings = "Warnings", warning = "Warning" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id = "ID", warnings = "Warnings", warning = "Warning" }
 }
 
 /// What `POST /services/{id}/update` answers.
 public struct ServiceUpdateResponse: Codable, Sendable, Equatable {
     /// Warnings.
     public var warnings: [String]?
-    enum CodingKeys: String, CodingKey { case warnings = "Warnings" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case warnings = "Warnings" }
 }

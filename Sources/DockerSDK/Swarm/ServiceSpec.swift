@@ -37,7 +37,7 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         self.endpointSpec = endpointSpec
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", labels = "Labels", taskTemplate = "TaskTemplate", mode = "Mode", updateConfig = "UpdateConfig"
         case rollbackConfig = "RollbackConfig", networks = "Networks", endpointSpec = "EndpointSpec"
     }
@@ -79,7 +79,7 @@ public struct ServiceMode: Codable, Sendable, Equatable {
         public var replicas: UInt64?
         /// Creates a replicated mode.
         public init(replicas: UInt64?) { self.replicas = replicas }
-        enum CodingKeys: String, CodingKey { case replicas = "Replicas" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case replicas = "Replicas" }
     }
 
     /// A replicated job.
@@ -88,7 +88,7 @@ public struct ServiceMode: Codable, Sendable, Equatable {
         public var maxConcurrent: UInt64?
         /// Successful runs wanted.
         public var totalCompletions: UInt64?
-        enum CodingKeys: String, CodingKey { case maxConcurrent = "MaxConcurrent", totalCompletions = "TotalCompletions" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case maxConcurrent = "MaxConcurrent", totalCompletions = "TotalCompletions" }
     }
 
     /// An empty JSON object (`"Global": {}`).
@@ -97,7 +97,7 @@ public struct ServiceMode: Codable, Sendable, Equatable {
         public init() {}
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case replicated = "Replicated", global = "Global", replicatedJob = "ReplicatedJob", globalJob = "GlobalJob"
     }
 }
@@ -128,7 +128,7 @@ public struct UpdateConfig: Codable, Sendable, Equatable {
         self.order = order
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case parallelism = "Parallelism", delay = "Delay", failureAction = "FailureAction", monitor = "Monitor"
         case maxFailureRatio = "MaxFailureRatio", order = "Order"
     }
@@ -155,7 +155,7 @@ public struct EndpointSpec: Codable, Sendable, Equatable {
         case dnsrr
     }
 
-    enum CodingKeys: String, CodingKey { case mode = "Mode", ports = "Ports" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case mode = "Mode", ports = "Ports" }
 }
 
 /// A published port of a service.
@@ -180,7 +180,7 @@ public struct EndpointPortConfig: Codable, Sendable, Equatable {
         self.name = name
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", `protocol` = "Protocol", targetPort = "TargetPort", publishedPort = "PublishedPort", publishMode = "PublishMode"
     }
 }

@@ -110,15 +110,7 @@ public struct ServicesAPI: Sendable {
         if let image = spec.taskTemplate.containerSpec?.image, image.isEmpty {
             throw DockerError.invalidArgument("service \(name): ContainerSpec.Image is empty")
         }
-        if spec.taskTemplate.containerSpec?.oomScoreAdj != nil {
-            try await client.require(APIVersion(1, 46), for: "ContainerSpec.OomScoreAdj")
-        }
-        if spec.taskTemplate.resources?.swapBytes != nil {
-            try await client.require(APIVersion(1, 52), for: "Resources.SwapBytes")
-        }
-        if spec.taskTemplate.resources?.memorySwappiness != nil {
-            try await client.require(APIVersion(1, 52), for: "Resources.MemorySwappiness")
-        }
+        try await client.checkVersion(of: spec)
     }
 }
 

@@ -28,7 +28,7 @@ public struct SwarmAPI: Sendable {
     public func localState() async throws -> SwarmInfo {
         struct Info: Decodable {
             let swarm: SwarmInfo?
-            enum CodingKeys: String, CodingKey { case swarm = "Swarm" }
+            enum CodingKeys: String, CodingKey, CaseIterable { case swarm = "Swarm" }
         }
         guard let info = try await client.decode(Info.self, "GET", "/info").swarm else {
             throw DockerError.malformedResponse("GET /info has no Swarm section")
@@ -146,15 +146,5 @@ public struct UnlockKey: Codable, Sendable, Equatable, CustomStringConvertible {
     /// Wraps a key.
     public init(_ key: String) { self.key = key }
     public var description: String { key.isEmpty ? "UnlockKey(none)" : "UnlockKey(<redacted>)" }
-    enum CodingKeys: String, CodingKey { case key = "UnlockKey" }
-}
-
-extension DockerClient {
-    /// Throws `DockerError.requiresAPIVersion` unless the negotiated version is at least `minimum`.
-    func require(_ minimum: APIVersion, for feature: String) async throws {
-        let negotiated = try await apiVersion()
-        guard negotiated >= minimum else {
-            throw DockerError.requiresAPIVersion(feature: feature, minimum: minimum, negotiated: negotiated)
-        }
-    }
+    enum CodingKeys: String, CodingKey, CaseIterable { case key = "UnlockKey" }
 }

@@ -6,7 +6,7 @@ public struct ObjectVersion: Codable, Sendable, Equatable, Hashable {
     public var index: UInt64
     /// Creates a version.
     public init(index: UInt64) { self.index = index }
-    enum CodingKeys: String, CodingKey { case index = "Index" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case index = "Index" }
 }
 
 /// A swarm as `GET /swarm` describes it (on a manager).
@@ -34,7 +34,7 @@ public struct Swarm: Codable, Sendable, Equatable {
     /// The tokens to join as worker or manager (secrets: never log them).
     public var joinTokens: JoinTokens?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec"
         case tlsInfo = "TLSInfo", rootRotationInProgress = "RootRotationInProgress", dataPathPort = "DataPathPort"
         case defaultAddrPool = "DefaultAddrPool", subnetSize = "SubnetSize", joinTokens = "JoinTokens"
@@ -53,7 +53,7 @@ public struct JoinTokens: Codable, Sendable, Equatable, CustomStringConvertible 
         self.manager = manager
     }
     public var description: String { "JoinTokens(worker: <redacted>, manager: <redacted>)" }
-    enum CodingKeys: String, CodingKey { case worker = "Worker", manager = "Manager" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case worker = "Worker", manager = "Manager" }
 }
 
 /// A node's or swarm's certificate information.
@@ -64,7 +64,7 @@ public struct TLSInfo: Codable, Sendable, Equatable {
     public var certIssuerSubject: String?
     /// The issuer's public key, base64 DER.
     public var certIssuerPublicKey: String?
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case trustRoot = "TrustRoot", certIssuerSubject = "CertIssuerSubject", certIssuerPublicKey = "CertIssuerPublicKey"
     }
 }
@@ -108,7 +108,7 @@ public struct SwarmSpec: Codable, Sendable, Equatable {
         public var taskHistoryRetentionLimit: Int64?
         /// Creates orchestration settings.
         public init(taskHistoryRetentionLimit: Int64? = nil) { self.taskHistoryRetentionLimit = taskHistoryRetentionLimit }
-        enum CodingKeys: String, CodingKey { case taskHistoryRetentionLimit = "TaskHistoryRetentionLimit" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case taskHistoryRetentionLimit = "TaskHistoryRetentionLimit" }
     }
 
     /// Raft settings.
@@ -123,7 +123,7 @@ public struct SwarmSpec: Codable, Sendable, Equatable {
         public var electionTick: Int?
         /// Ticks between heartbeats.
         public var heartbeatTick: Int?
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case snapshotInterval = "SnapshotInterval", keepOldSnapshots = "KeepOldSnapshots"
             case logEntriesForSlowFollowers = "LogEntriesForSlowFollowers", electionTick = "ElectionTick"
             case heartbeatTick = "HeartbeatTick"
@@ -134,7 +134,7 @@ public struct SwarmSpec: Codable, Sendable, Equatable {
     public struct Dispatcher: Codable, Sendable, Equatable {
         /// Nanoseconds between agent heartbeats.
         public var heartbeatPeriod: Int64?
-        enum CodingKeys: String, CodingKey { case heartbeatPeriod = "HeartbeatPeriod" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case heartbeatPeriod = "HeartbeatPeriod" }
     }
 
     /// Certificate authority settings.
@@ -149,7 +149,7 @@ public struct SwarmSpec: Codable, Sendable, Equatable {
         public var signingCAKey: String?
         /// Bumped to force a root rotation.
         public var forceRotate: UInt64?
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case nodeCertExpiry = "NodeCertExpiry", externalCAs = "ExternalCAs", signingCACert = "SigningCACert"
             case signingCAKey = "SigningCAKey", forceRotate = "ForceRotate"
         }
@@ -165,7 +165,7 @@ public struct SwarmSpec: Codable, Sendable, Equatable {
         public var options: [String: String]?
         /// The CA's root certificate, PEM.
         public var caCert: String?
-        enum CodingKeys: String, CodingKey { case `protocol` = "Protocol", url = "URL", options = "Options", caCert = "CACert" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case `protocol` = "Protocol", url = "URL", options = "Options", caCert = "CACert" }
     }
 
     /// Encryption settings.
@@ -174,17 +174,17 @@ public struct SwarmSpec: Codable, Sendable, Equatable {
         public var autoLockManagers: Bool?
         /// Creates encryption settings.
         public init(autoLockManagers: Bool?) { self.autoLockManagers = autoLockManagers }
-        enum CodingKeys: String, CodingKey { case autoLockManagers = "AutoLockManagers" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case autoLockManagers = "AutoLockManagers" }
     }
 
     /// Defaults for new tasks.
     public struct TaskDefaults: Codable, Sendable, Equatable {
         /// The log driver of new tasks.
         public var logDriver: LogDriver?
-        enum CodingKeys: String, CodingKey { case logDriver = "LogDriver" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case logDriver = "LogDriver" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name = "Name", labels = "Labels", orchestration = "Orchestration", raft = "Raft", dispatcher = "Dispatcher"
         case caConfig = "CAConfig", encryptionConfig = "EncryptionConfig", taskDefaults = "TaskDefaults"
     }
@@ -201,7 +201,7 @@ public struct LogDriver: Codable, Sendable, Equatable {
         self.name = name
         self.options = options
     }
-    enum CodingKeys: String, CodingKey { case name = "Name", options = "Options" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", options = "Options" }
 }
 
 /// What `POST /swarm/init` takes.
@@ -237,7 +237,7 @@ public struct SwarmInit: Codable, Sendable, Equatable {
         self.spec = spec
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case listenAddr = "ListenAddr", advertiseAddr = "AdvertiseAddr", dataPathAddr = "DataPathAddr"
         case dataPathPort = "DataPathPort", defaultAddrPool = "DefaultAddrPool", forceNewCluster = "ForceNewCluster"
         case subnetSize = "SubnetSize", spec = "Spec"
@@ -271,7 +271,7 @@ public struct SwarmJoin: Codable, Sendable, Equatable, CustomStringConvertible {
         "SwarmJoin(remoteAddrs: \(remoteAddrs), advertiseAddr: \(advertiseAddr ?? "-"), joinToken: <redacted>)"
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case listenAddr = "ListenAddr", advertiseAddr = "AdvertiseAddr", dataPathAddr = "DataPathAddr"
         case remoteAddrs = "RemoteAddrs", joinToken = "JoinToken"
     }
@@ -295,6 +295,8 @@ public struct SwarmInfo: Codable, Sendable, Equatable {
     public var nodes: Int?
     /// Managers in the swarm (managers only).
     public var managers: Int?
+    /// The swarm as `GET /swarm` describes it, without join tokens (managers only).
+    public var cluster: Swarm?
 
     /// Whether the node is an active member.
     public var isActive: Bool { localNodeState == "active" }
@@ -305,12 +307,12 @@ public struct SwarmInfo: Codable, Sendable, Equatable {
         public var nodeID: String?
         /// Its address, `HOST:PORT`.
         public var addr: String?
-        enum CodingKeys: String, CodingKey { case nodeID = "NodeID", addr = "Addr" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case nodeID = "NodeID", addr = "Addr" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case nodeID = "NodeID", nodeAddr = "NodeAddr", localNodeState = "LocalNodeState"
         case controlAvailable = "ControlAvailable", error = "Error", remoteManagers = "RemoteManagers"
-        case nodes = "Nodes", managers = "Managers"
+        case nodes = "Nodes", managers = "Managers", cluster = "Cluster"
     }
 }

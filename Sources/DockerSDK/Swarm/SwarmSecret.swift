@@ -15,7 +15,7 @@ public struct SwarmSecret: Codable, Sendable, Equatable {
     /// Name, labels, driver (no data).
     public var spec: SecretSpec
 
-    enum CodingKeys: String, CodingKey { case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec" }
 }
 
 /// What `POST /secrets/create` takes. The data never appears in descriptions.
@@ -55,10 +55,10 @@ public struct SecretSpec: Codable, Sendable, Equatable, CustomStringConvertible 
             self.name = name
             self.options = options
         }
-        enum CodingKeys: String, CodingKey { case name = "Name", options = "Options" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", options = "Options" }
     }
 
-    enum CodingKeys: String, CodingKey { case name = "Name", labels = "Labels", data = "Data", driver = "Driver", templating = "Templating" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", labels = "Labels", data = "Data", driver = "Driver", templating = "Templating" }
 }
 
 /// A config as `GET /configs` describes it (its data included: configs are not secret).
@@ -74,7 +74,7 @@ public struct SwarmConfig: Codable, Sendable, Equatable {
     /// Name, labels, data.
     public var spec: ConfigSpec
 
-    enum CodingKeys: String, CodingKey { case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec" }
 }
 
 /// What `POST /configs/create` takes.
@@ -96,5 +96,5 @@ public struct ConfigSpec: Codable, Sendable, Equatable {
         self.templating = templating
     }
 
-    enum CodingKeys: String, CodingKey { case name = "Name", labels = "Labels", data = "Data", templating = "Templating" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", labels = "Labels", data = "Data", templating = "Templating" }
 }

@@ -57,17 +57,17 @@ public struct SwarmTask: Codable, Sendable, Equatable {
             public var pid: Int?
             /// Its exit code, when it ended.
             public var exitCode: Int?
-            enum CodingKeys: String, CodingKey { case containerID = "ContainerID", pid = "PID", exitCode = "ExitCode" }
+            enum CodingKeys: String, CodingKey, CaseIterable { case containerID = "ContainerID", pid = "PID", exitCode = "ExitCode" }
         }
 
         /// Host-mode published ports.
         public struct PortStatus: Codable, Sendable, Equatable {
             /// The ports.
             public var ports: [EndpointPortConfig]?
-            enum CodingKeys: String, CodingKey { case ports = "Ports" }
+            enum CodingKeys: String, CodingKey, CaseIterable { case ports = "Ports" }
         }
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case timestamp = "Timestamp", state = "State", message = "Message", err = "Err"
             case containerStatus = "ContainerStatus", portStatus = "PortStatus"
         }
@@ -80,29 +80,60 @@ public struct SwarmTask: Codable, Sendable, Equatable {
         /// The task's addresses on it, CIDR.
         public var addresses: [String]?
 
-        /// The network a task is attached to.
+        /// The network a task is attached to, as the swarm keeps it (dockerd sends its swarm network
+        /// object here, not the `Network` the spec names).
         public struct AttachedNetwork: Codable, Sendable, Equatable {
             /// The network's ID.
             public var id: String?
+            /// Its version in the swarm.
+            public var version: ObjectVersion?
+            /// Creation time, RFC 3339.
+            public var createdAt: String?
+            /// Last update time, RFC 3339.
+            public var updatedAt: String?
             /// Its name and driver.
             public var spec: Spec?
+            /// The driver in use and its options, e.g. the overlay's VXLAN IDs.
+            public var driverState: Driver?
+            /// The address management in use: driver and subnets.
+            public var ipamOptions: IPAMOptions?
+
             /// Its name and driver.
             public struct Spec: Codable, Sendable, Equatable {
                 /// The network's name.
                 public var name: String?
                 /// Labels.
                 public var labels: [String: String]?
-                enum CodingKeys: String, CodingKey { case name = "Name", labels = "Labels" }
+                enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", labels = "Labels" }
             }
-            enum CodingKeys: String, CodingKey { case id = "ID", spec = "Spec" }
+            /// A driver and its options.
+            public struct Driver: Codable, Sendable, Equatable {
+                /// The driver's name, e.g. `overlay`.
+                public var name: String?
+                /// Its options.
+                public var options: [String: String]?
+                enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", options = "Options" }
+            }
+            /// Address management of a swarm network.
+            public struct IPAMOptions: Codable, Sendable, Equatable {
+                /// The IPAM driver.
+                public var driver: Driver?
+                /// Its subnets and gateways.
+                public var configs: [IPAMConfig]?
+                enum CodingKeys: String, CodingKey, CaseIterable { case driver = "Driver", configs = "Configs" }
+            }
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec"
+                case driverState = "DriverState", ipamOptions = "IPAMOptions"
+            }
         }
-        enum CodingKeys: String, CodingKey { case network = "Network", addresses = "Addresses" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case network = "Network", addresses = "Addresses" }
     }
 
     /// Whether the task's container is running.
     public var isRunning: Bool { status?.state == "running" }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", name = "Name"
         case labels = "Labels", spec = "Spec", serviceID = "ServiceID", slot = "Slot", nodeID = "NodeID"
         case assignedGenericResources = "AssignedGenericResources", status = "Status", desiredState = "DesiredState"

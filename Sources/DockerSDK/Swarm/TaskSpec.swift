@@ -40,7 +40,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.forceUpdate = forceUpdate
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case containerSpec = "ContainerSpec", pluginSpec = "PluginSpec", networkAttachmentSpec = "NetworkAttachmentSpec"
         case resources = "Resources", restartPolicy = "RestartPolicy", placement = "Placement"
         case forceUpdate = "ForceUpdate", runtime = "Runtime", networks = "Networks", logDriver = "LogDriver"
@@ -133,6 +133,22 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
         public var credentialSpec: CredentialSpec?
         /// SELinux labels.
         public var seLinuxContext: SELinuxContext?
+        /// The seccomp profile (API 1.44+).
+        public var seccomp: Seccomp?
+        /// The AppArmor profile (API 1.44+).
+        public var appArmor: AppArmor?
+        /// Set the no_new_privs bit: no process gains privileges through setuid or file capabilities (API 1.44+).
+        public var noNewPrivileges: Bool?
+
+        /// Creates security options; nil fields take the daemon's defaults.
+        public init(credentialSpec: CredentialSpec? = nil, seLinuxContext: SELinuxContext? = nil, seccomp: Seccomp? = nil,
+                    appArmor: AppArmor? = nil, noNewPrivileges: Bool? = nil) {
+            self.credentialSpec = credentialSpec
+            self.seLinuxContext = seLinuxContext
+            self.seccomp = seccomp
+            self.appArmor = appArmor
+            self.noNewPrivileges = noNewPrivileges
+        }
 
         /// A Windows credential spec.
         public struct CredentialSpec: Codable, Sendable, Equatable {
@@ -142,7 +158,13 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
             public var file: String?
             /// A registry value holding it.
             public var registry: String?
-            enum CodingKeys: String, CodingKey { case config = "Config", file = "File", registry = "Registry" }
+            /// Creates a credential spec; set one of the three.
+            public init(config: String? = nil, file: String? = nil, registry: String? = nil) {
+                self.config = config
+                self.file = file
+                self.registry = registry
+            }
+            enum CodingKeys: String, CodingKey, CaseIterable { case config = "Config", file = "File", registry = "Registry" }
         }
         /// SELinux labels.
         public struct SELinuxContext: Codable, Sendable, Equatable {
@@ -150,9 +172,43 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
             public var disable: Bool?
             /// User, role, type and level.
             public var user: String?, role: String?, type: String?, level: String?
-            enum CodingKeys: String, CodingKey { case disable = "Disable", user = "User", role = "Role", type = "Type", level = "Level" }
+            /// Creates SELinux labels.
+            public init(disable: Bool? = nil, user: String? = nil, role: String? = nil, type: String? = nil, level: String? = nil) {
+                self.disable = disable
+                self.user = user
+                self.role = role
+                self.type = type
+                self.level = level
+            }
+            enum CodingKeys: String, CodingKey, CaseIterable {
+                case disable = "Disable", user = "User", role = "Role", type = "Type", level = "Level"
+            }
         }
-        enum CodingKeys: String, CodingKey { case credentialSpec = "CredentialSpec", seLinuxContext = "SELinuxContext" }
+        /// Which seccomp profile confines the container (API 1.44+).
+        public struct Seccomp: Codable, Sendable, Equatable {
+            /// `default`, `unconfined` or `custom`.
+            public var mode: String?
+            /// The JSON profile, with mode `custom`.
+            public var profile: String?
+            /// Creates seccomp options.
+            public init(mode: String?, profile: String? = nil) {
+                self.mode = mode
+                self.profile = profile
+            }
+            enum CodingKeys: String, CodingKey, CaseIterable { case mode = "Mode", profile = "Profile" }
+        }
+        /// Whether AppArmor confines the container (API 1.44+).
+        public struct AppArmor: Codable, Sendable, Equatable {
+            /// `default` or `disabled`.
+            public var mode: String?
+            /// Creates AppArmor options.
+            public init(mode: String?) { self.mode = mode }
+            enum CodingKeys: String, CodingKey, CaseIterable { case mode = "Mode" }
+        }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case credentialSpec = "CredentialSpec", seLinuxContext = "SELinuxContext", seccomp = "Seccomp"
+            case appArmor = "AppArmor", noNewPrivileges = "NoNewPrivileges"
+        }
     }
 
     /// The resolver's configuration.
@@ -169,7 +225,7 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
             self.search = search
             self.options = options
         }
-        enum CodingKeys: String, CodingKey { case nameservers = "Nameservers", search = "Search", options = "Options" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case nameservers = "Nameservers", search = "Search", options = "Options" }
     }
 
     /// Where a secret or config appears in a task's container.
@@ -189,7 +245,7 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
             self.gid = gid
             self.mode = mode
         }
-        enum CodingKeys: String, CodingKey { case name = "Name", uid = "UID", gid = "GID", mode = "Mode" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", uid = "UID", gid = "GID", mode = "Mode" }
     }
 
     /// A secret given to a task: which one and where its file appears.
@@ -206,7 +262,7 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
             self.secretName = secretName
             file = FileTarget(name: fileName ?? secretName, mode: mode)
         }
-        enum CodingKeys: String, CodingKey { case file = "File", secretID = "SecretID", secretName = "SecretName" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case file = "File", secretID = "SecretID", secretName = "SecretName" }
     }
 
     /// A config given to a task: which one and where its file appears.
@@ -217,16 +273,33 @@ public struct ContainerSpec: Codable, Sendable, Equatable {
         public var configID: String
         /// The config's name.
         public var configName: String
+        /// Set instead of `file` for a config the runtime uses without mounting it (a Windows credential spec).
+        public var runtime: RuntimeTarget?
         /// Mounts a config at `path` (`/CONFIGNAME` by default).
         public init(configID: String, configName: String, path: String? = nil, mode: UInt32 = 0o444) {
             self.configID = configID
             self.configName = configName
             file = FileTarget(name: path ?? "/\(configName)", mode: mode)
         }
-        enum CodingKeys: String, CodingKey { case file = "File", configID = "ConfigID", configName = "ConfigName" }
+        /// A config the runtime reads without a file in the container (`Runtime: {}`), e.g. for
+        /// `Privileges.CredentialSpec.Config`.
+        public static func runtime(configID: String, configName: String) -> ConfigReference {
+            var reference = ConfigReference(configID: configID, configName: configName)
+            reference.file = nil
+            reference.runtime = RuntimeTarget()
+            return reference
+        }
+        /// The empty `Runtime` object: a config used by the runtime, not mounted.
+        public struct RuntimeTarget: Codable, Sendable, Equatable {
+            /// Creates it.
+            public init() {}
+        }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case file = "File", configID = "ConfigID", configName = "ConfigName", runtime = "Runtime"
+        }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case image = "Image", labels = "Labels", command = "Command", args = "Args", hostname = "Hostname", env = "Env"
         case dir = "Dir", user = "User", groups = "Groups", privileges = "Privileges", tty = "TTY", openStdin = "OpenStdin"
         case readOnly = "ReadOnly", mounts = "Mounts", stopSignal = "StopSignal", stopGracePeriod = "StopGracePeriod"
@@ -244,14 +317,29 @@ public struct PluginSpec: Codable, Sendable, Equatable {
     public var remote: String?
     /// Whether it is disabled.
     public var disabled: Bool?
-    enum CodingKeys: String, CodingKey { case name = "Name", remote = "Remote", disabled = "Disabled" }
+    /// The permissions granted to the plugin.
+    public var pluginPrivilege: [PluginPrivilege]?
+
+    /// A permission a plugin asks for, e.g. `network: host`.
+    public struct PluginPrivilege: Codable, Sendable, Equatable {
+        /// e.g. `network`, `mount`, `capabilities`.
+        public var name: String?
+        /// What it means.
+        public var description: String?
+        /// The values granted, e.g. `["host"]`.
+        public var value: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case name = "Name", description = "Description", value = "Value" }
+    }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name = "Name", remote = "Remote", disabled = "Disabled", pluginPrivilege = "PluginPrivilege"
+    }
 }
 
 /// The container a network-attachment task stands for.
 public struct NetworkAttachmentSpec: Codable, Sendable, Equatable {
     /// The container's ID.
     public var containerID: String?
-    enum CodingKeys: String, CodingKey { case containerID = "ContainerID" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case containerID = "ContainerID" }
 }
 
 /// Limits and reservations of a task.
@@ -285,10 +373,10 @@ public struct TaskResources: Codable, Sendable, Equatable {
             self.memoryBytes = memoryBytes
             self.pids = pids
         }
-        enum CodingKeys: String, CodingKey { case nanoCPUs = "NanoCPUs", memoryBytes = "MemoryBytes", pids = "Pids" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case nanoCPUs = "NanoCPUs", memoryBytes = "MemoryBytes", pids = "Pids" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case limits = "Limits", reservations = "Reservations", swapBytes = "SwapBytes", memorySwappiness = "MemorySwappiness"
     }
 }
@@ -322,7 +410,7 @@ public struct TaskRestartPolicy: Codable, Sendable, Equatable {
         case any
     }
 
-    enum CodingKeys: String, CodingKey { case condition = "Condition", delay = "Delay", maxAttempts = "MaxAttempts", window = "Window" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case condition = "Condition", delay = "Delay", maxAttempts = "MaxAttempts", window = "Window" }
 }
 
 /// Where a service's tasks may run.
@@ -356,12 +444,12 @@ public struct Placement: Codable, Sendable, Equatable {
         public struct Spread: Codable, Sendable, Equatable {
             /// A node label or attribute, e.g. `node.labels.zone`.
             public var spreadDescriptor: String
-            enum CodingKeys: String, CodingKey { case spreadDescriptor = "SpreadDescriptor" }
+            enum CodingKeys: String, CodingKey, CaseIterable { case spreadDescriptor = "SpreadDescriptor" }
         }
-        enum CodingKeys: String, CodingKey { case spread = "Spread" }
+        enum CodingKeys: String, CodingKey, CaseIterable { case spread = "Spread" }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case constraints = "Constraints", preferences = "Preferences", maxReplicas = "MaxReplicas", platforms = "Platforms"
     }
 }
@@ -380,5 +468,5 @@ public struct NetworkAttachmentConfig: Codable, Sendable, Equatable {
         self.aliases = aliases
         self.driverOpts = driverOpts
     }
-    enum CodingKeys: String, CodingKey { case target = "Target", aliases = "Aliases", driverOpts = "DriverOpts" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case target = "Target", aliases = "Aliases", driverOpts = "DriverOpts" }
 }

@@ -38,32 +38,24 @@ public struct RedisClusterModule: Sendable {
     /// created is removed. Remove it with `stop()`; prefer `withRedisCluster`.
     public func start(docker: DockerClient? = nil, progress: RecipeProgress = .silent) async throws -> RedisClusterInstance {
         let docker = try docker ?? DockerClient()
-        let session = TestSession.shared
         let nodes = masters * (1 + replicasPerMaster)
-        var lastError: (any Error)?
-        for _ in 0..<4 {
-            let prefix = session.uniqueName("dt-rc")
-            let base = try LoopbackPorts.freeBlock(count: nodes + RedisClusterPlan.spareNodes)
-            let options = RedisClusterOptions(
-                masters: masters, replicasPerMaster: replicasPerMaster, image: image,
-                mode: .bridge(network: nil, subnet: try TestNetwork.randomSubnet(in: subnetPool)),
-                nodeTimeoutMs: nodeTimeoutMs, appendOnly: false, namePrefix: prefix, loopbackBasePort: base)
-            let cluster = try await RedisCluster(docker: docker, options: options)
-            try session.track(recipe: RedisClusterPlan.recipe, instance: prefix, docker: docker)
-            do {
+        return try await RecipeModuleScaffold.start(
+            "a Redis Cluster", stem: "dt-rc", recipe: RedisClusterPlan.recipe, attempts: 4, docker: docker,
+            // Another process took a port or the subnet between our check and the daemon's: retry.
+            retryingOn: ["already allocated", "address already in use", "overlap"],
+            make: { prefix in
+                let base = try LoopbackPorts.freeBlock(count: nodes + RedisClusterPlan.spareNodes)
+                let options = RedisClusterOptions(
+                    masters: masters, replicasPerMaster: replicasPerMaster, image: image,
+                    mode: .bridge(network: nil, subnet: try TestNetwork.randomSubnet(in: subnetPool)),
+                    nodeTimeoutMs: nodeTimeoutMs, appendOnly: false, namePrefix: prefix, loopbackBasePort: base)
+                return try await RedisCluster(docker: docker, options: options)
+            },
+            up: { cluster in
                 try await cluster.up(progress: progress)
                 return RedisClusterInstance(cluster: cluster, seeds: cluster.plan.endpoints)
-            } catch {
-                await Task.detached { _ = try? await cluster.down() }.value
-                let text = "\(error)"
-                // Another process took a port or the subnet between our check and the daemon's: retry.
-                guard text.contains("already allocated") || text.contains("address already in use") || text.contains("overlap") else {
-                    throw error
-                }
-                lastError = error
-            }
-        }
-        throw lastError ?? DockerError.invalidArgument("cannot deploy a Redis Cluster")
+            },
+            down: { _ = try await $0.down() })
     }
 }
 
@@ -76,23 +68,14 @@ public struct RedisClusterInstance: Sendable {
 
     /// Removes every container, the network and the volumes (never throws, never cancelled).
     public func stop() async {
-        let cluster = cluster
-        await Task.detached { _ = try? await cluster.down() }.value
+        await RecipeModuleScaffold.down(cluster) { _ = try await $0.down() }
     }
 }
 
 /// Runs `body` with a Redis Cluster, removed afterwards (also on throw and cancellation).
 public func withRedisCluster<T: Sendable>(_ module: RedisClusterModule = RedisClusterModule(), docker: DockerClient? = nil,
                                           _ body: (RedisClusterInstance) async throws -> T) async throws -> T {
-    let instance = try await module.start(docker: docker)
-    do {
-        let value = try await body(instance)
-        await instance.stop()
-        return value
-    } catch {
-        await instance.stop()
-        throw error
-    }
+    try await RecipeModuleScaffold.with(try await module.start(docker: docker), stop: { await $0.stop() }, body)
 }
 
 /// A MySQL/MariaDB source with replicas for a test (the `MySQLReplication` recipe), every server
@@ -119,25 +102,20 @@ public struct MySQLReplicationModule: Sendable {
     /// Deploys and waits until replication runs; on failure what was created is removed.
     public func start(docker: DockerClient? = nil, progress: RecipeProgress = .silent) async throws -> MySQLReplicationInstance {
         let docker = try docker ?? DockerClient()
-        let session = TestSession.shared
-        var lastError: (any Error)?
-        for _ in 0..<3 {
-            let prefix = session.uniqueName("dt-my")
-            let options = MySQLReplicationOptions(
-                image: image, replicas: replicas, mode: mode, sourcePort: nil, namePrefix: prefix,
-                subnet: try TestNetwork.randomSubnet(in: subnetPool), publishesRandomPorts: true)
-            let replication = try await MySQLReplication(docker: docker, options: options)
-            try session.track(recipe: MySQLReplicationPlan.recipe, instance: prefix, docker: docker)
-            do {
+        return try await RecipeModuleScaffold.start(
+            "MySQL replication", stem: "dt-my", recipe: MySQLReplicationPlan.recipe, attempts: 3, docker: docker,
+            retryingOn: ["overlap"],
+            make: { prefix in
+                let options = MySQLReplicationOptions(
+                    image: image, replicas: replicas, mode: mode, sourcePort: nil, namePrefix: prefix,
+                    subnet: try TestNetwork.randomSubnet(in: subnetPool), publishesRandomPorts: true)
+                return try await MySQLReplication(docker: docker, options: options)
+            },
+            up: { replication in
                 try await replication.up(progress: progress)
                 return MySQLReplicationInstance(replication: replication, endpoints: try await replication.endpoints())
-            } catch {
-                await Task.detached { _ = try? await replication.down() }.value
-                guard "\(error)".contains("overlap") else { throw error }
-                lastError = error
-            }
-        }
-        throw lastError ?? DockerError.invalidArgument("cannot deploy MySQL replication")
+            },
+            down: { _ = try await $0.down() })
     }
 }
 
@@ -152,8 +130,7 @@ public struct MySQLReplicationInstance: Sendable {
 
     /// Removes everything (never throws, never cancelled).
     public func stop() async {
-        let replication = replication
-        await Task.detached { _ = try? await replication.down() }.value
+        await RecipeModuleScaffold.down(replication) { _ = try await $0.down() }
     }
 }
 
@@ -161,15 +138,7 @@ public struct MySQLReplicationInstance: Sendable {
 public func withMySQLReplication<T: Sendable>(_ module: MySQLReplicationModule = MySQLReplicationModule(),
                                               docker: DockerClient? = nil,
                                               _ body: (MySQLReplicationInstance) async throws -> T) async throws -> T {
-    let instance = try await module.start(docker: docker)
-    do {
-        let value = try await body(instance)
-        await instance.stop()
-        return value
-    } catch {
-        await instance.stop()
-        throw error
-    }
+    try await RecipeModuleScaffold.with(try await module.start(docker: docker), stop: { await $0.stop() }, body)
 }
 
 /// Free loopback ports, found by binding (the daemon can still race us: callers retry on conflict).
