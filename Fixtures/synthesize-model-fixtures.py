@@ -177,6 +177,15 @@ def fixture(version, server, sources, events_query):
             "server": server, "synthesized": True, "source": sources, "exchanges": exchanges}
 
 
+def write(data):
+    """Writes a fixture to Fixtures/v<apiVersion>/<scenario>.json, keys sorted."""
+    out = os.path.join(ROOT, f"v{data['apiVersion']}", data["scenario"] + ".json")
+    with open(out, "w") as f:
+        json.dump(data, f, indent=2, sort_keys=True)
+        f.write("\n")
+    print("wrote", out)
+
+
 EVENTS_QUERY = [{"name": "since", "value": "1700000000.000000000"}, {"name": "until", "value": "1700000010.000000000"}]
 
 
@@ -186,12 +195,7 @@ def main():
                    + ("definitions/ContainerInspectResponse" if version == "1.52" else "paths//containers/{id}/json")
                    + ", definitions/ContainerSummary, definitions/SystemInfo, paths//system/df, definitions/ImageSummary,"
                    + " definitions/ImageInspect, definitions/EventMessage (property examples)")
-        data = fixture(version, server, sources, EVENTS_QUERY)
-        out = os.path.join(ROOT, f"v{version}", data["scenario"] + ".json")
-        with open(out, "w") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-        print("wrote", out)
+        write(fixture(version, server, sources, EVENTS_QUERY))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ It rewrites Fixtures/v1.52/swarm-docker29.json. Needs PyYAML.
 """
 import copy
 import importlib.util
-import json
 import os
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -108,11 +107,7 @@ def main():
                       " definitions/Node, definitions/Service, definitions/Task (property examples; the Task"
                       " example's NetworksAttachments); values for the 1.44-1.52 fields without examples",
             "exchanges": exchanges}
-    out = os.path.join(ROOT, f"v{VERSION}", data["scenario"] + ".json")
-    with open(out, "w") as f:
-        json.dump(data, f, indent=2, sort_keys=True)
-        f.write("\n")
-    print("wrote", out)
+    models.write(data)
 
 
 if __name__ == "__main__":

@@ -44,94 +44,46 @@ public struct ContainerPruneResult: Codable, Sendable, Equatable {
 }
 
 /// Limits `POST /containers/{id}/update` changes: every `Resources` field and the restart policy.
-/// Nil fields are not sent (and so not changed).
+/// Nil fields are not sent (and so not changed). The `Resources` fields are properties too, e.g.
+/// `update.memory`, and go flat into the body.
+@dynamicMemberLookup
 public struct ContainerUpdate: Codable, Sendable, Equatable {
-    /// Memory limit in bytes.
-    public var memory: Int64?
-    /// Memory plus swap limit in bytes (-1 unlimited).
-    public var memorySwap: Int64?
-    /// CPU quota in units of 1e-9 CPUs.
-    public var nanoCPUs: Int64?
-    /// Relative CPU weight.
-    public var cpuShares: Int?
+    /// The limits to change.
+    public var resources: Resources = Resources()
     /// The restart policy.
     public var restartPolicy: RestartPolicy?
-    /// The parent cgroup.
-    public var cgroupParent: String?
-    /// Relative block IO weight, 10 to 1000.
-    public var blkioWeight: Int?
-    /// Block IO weight per device.
-    public var blkioWeightDevice: [WeightDevice]?
-    /// Read limit in bytes per second per device.
-    public var blkioDeviceReadBps: [ThrottleDevice]?
-    /// Write limit in bytes per second per device.
-    public var blkioDeviceWriteBps: [ThrottleDevice]?
-    /// Read limit in IO operations per second per device.
-    public var blkioDeviceReadIOps: [ThrottleDevice]?
-    /// Write limit in IO operations per second per device.
-    public var blkioDeviceWriteIOps: [ThrottleDevice]?
-    /// CFS period in microseconds.
-    public var cpuPeriod: Int64?
-    /// CFS quota in microseconds per period.
-    public var cpuQuota: Int64?
-    /// Real-time scheduler period in microseconds.
-    public var cpuRealtimePeriod: Int64?
-    /// Real-time scheduler runtime in microseconds.
-    public var cpuRealtimeRuntime: Int64?
-    /// CPUs the container may use, e.g. `0-3`.
-    public var cpusetCpus: String?
-    /// Memory nodes the container may use.
-    public var cpusetMems: String?
-    /// Host devices made available.
-    public var devices: [DeviceMapping]?
-    /// cgroup device rules.
-    public var deviceCgroupRules: [String]?
-    /// Device requests, e.g. GPUs.
-    public var deviceRequests: [DeviceRequest]?
-    /// Soft memory limit in bytes.
-    public var memoryReservation: Int64?
-    /// Swappiness 0 to 100.
-    public var memorySwappiness: Int64?
-    /// Whether the OOM killer is disabled.
-    public var oomKillDisable: Bool?
-    /// Run an init process as PID 1.
-    public var `init`: Bool?
-    /// Process limit; 0 or -1 unlimited.
-    public var pidsLimit: Int64?
-    /// Resource limits.
-    public var ulimits: [Ulimit]?
-    /// CPUs available (Windows).
-    public var cpuCount: Int64?
-    /// Usable percentage of the CPUs (Windows).
-    public var cpuPercent: Int64?
-    /// Maximum IO operations per second (Windows).
-    public var ioMaximumIOps: Int64?
-    /// Maximum IO bytes per second (Windows).
-    public var ioMaximumBandwidth: Int64?
 
     /// Creates an update.
     public init(memory: Int64? = nil, memorySwap: Int64? = nil, nanoCPUs: Int64? = nil, cpuShares: Int? = nil,
                 restartPolicy: RestartPolicy? = nil) {
-        self.memory = memory
-        self.memorySwap = memorySwap
-        self.nanoCPUs = nanoCPUs
-        self.cpuShares = cpuShares
+        resources.memory = memory
+        resources.memorySwap = memorySwap
+        resources.nanoCPUs = nanoCPUs
+        resources.cpuShares = cpuShares
         self.restartPolicy = restartPolicy
     }
 
+    /// A `Resources` field as a property of the update, e.g. `update.pidsLimit`.
+    public subscript<Value>(dynamicMember field: WritableKeyPath<Resources, Value>) -> Value {
+        get { resources[keyPath: field] }
+        set { resources[keyPath: field] = newValue }
+    }
+
+    /// Decodes the flat JSON body.
+    public init(from decoder: any Decoder) throws {
+        resources = try Resources(from: decoder)
+        restartPolicy = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(RestartPolicy.self, forKey: .restartPolicy)
+    }
+
+    /// Encodes the body flat, as the API wants it.
+    public func encode(to encoder: any Encoder) throws {
+        try resources.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(restartPolicy, forKey: .restartPolicy)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case memory = "Memory", memorySwap = "MemorySwap", nanoCPUs = "NanoCpus", cpuShares = "CpuShares"
-        case restartPolicy = "RestartPolicy", cgroupParent = "CgroupParent", blkioWeight = "BlkioWeight"
-        case blkioWeightDevice = "BlkioWeightDevice", blkioDeviceReadBps = "BlkioDeviceReadBps"
-        case blkioDeviceWriteBps = "BlkioDeviceWriteBps", blkioDeviceReadIOps = "BlkioDeviceReadIOps"
-        case blkioDeviceWriteIOps = "BlkioDeviceWriteIOps", cpuPeriod = "CpuPeriod", cpuQuota = "CpuQuota"
-        case cpuRealtimePeriod = "CpuRealtimePeriod", cpuRealtimeRuntime = "CpuRealtimeRuntime"
-        case cpusetCpus = "CpusetCpus", cpusetMems = "CpusetMems", devices = "Devices"
-        case deviceCgroupRules = "DeviceCgroupRules", deviceRequests = "DeviceRequests"
-        case memoryReservation = "MemoryReservation", memorySwappiness = "MemorySwappiness"
-        case oomKillDisable = "OomKillDisable", `init` = "Init", pidsLimit = "PidsLimit", ulimits = "Ulimits"
-        case cpuCount = "CpuCount", cpuPercent = "CpuPercent", ioMaximumIOps = "IOMaximumIOps"
-        case ioMaximumBandwidth = "IOMaximumBandwidth"
+        case restartPolicy = "RestartPolicy"
     }
 }
 

@@ -1,69 +1,13 @@
 /// How the host runs a container: ports, mounts, network mode, limits, privileges (`HostConfig`, which
-/// includes every `Resources` field). Every field is optional and a nil field is not sent: the daemon
-/// treats some zero values specially (a 0 `MemorySwappiness` is not "unset"), so only what is set goes out.
+/// includes every `Resources` field, flat in the JSON and reached as properties: `host.memory`). Every
+/// field is optional and a nil field is not sent: the daemon treats some zero values specially (a 0
+/// `MemorySwappiness` is not "unset"), so only what is set goes out.
 /// Byte sizes are integers, CPU periods and quotas microseconds, as in the API.
+@dynamicMemberLookup
 public struct HostConfig: Codable, Sendable, Equatable {
-    // MARK: Resources
-    /// Relative CPU weight (`--cpu-shares`).
-    public var cpuShares: Int?
-    /// Memory limit in bytes (`-m`).
-    public var memory: Int64?
-    /// The parent cgroup.
-    public var cgroupParent: String?
-    /// Relative block IO weight, 10 to 1000.
-    public var blkioWeight: Int?
-    /// Block IO weight per device.
-    public var blkioWeightDevice: [WeightDevice]?
-    /// Read limit in bytes per second per device.
-    public var blkioDeviceReadBps: [ThrottleDevice]?
-    /// Write limit in bytes per second per device.
-    public var blkioDeviceWriteBps: [ThrottleDevice]?
-    /// Read limit in IO operations per second per device.
-    public var blkioDeviceReadIOps: [ThrottleDevice]?
-    /// Write limit in IO operations per second per device.
-    public var blkioDeviceWriteIOps: [ThrottleDevice]?
-    /// CFS period in microseconds.
-    public var cpuPeriod: Int64?
-    /// CFS quota in microseconds per period.
-    public var cpuQuota: Int64?
-    /// Real-time scheduler period in microseconds.
-    public var cpuRealtimePeriod: Int64?
-    /// Real-time scheduler runtime in microseconds.
-    public var cpuRealtimeRuntime: Int64?
-    /// CPUs the container may use, e.g. `0-3` or `0,1`.
-    public var cpusetCpus: String?
-    /// Memory nodes the container may use (NUMA).
-    public var cpusetMems: String?
-    /// Host devices made available (`--device`).
-    public var devices: [DeviceMapping]?
-    /// cgroup device rules, e.g. `c 13:* rwm`.
-    public var deviceCgroupRules: [String]?
-    /// Device requests, e.g. GPUs (`--gpus`).
-    public var deviceRequests: [DeviceRequest]?
-    /// Soft memory limit in bytes.
-    public var memoryReservation: Int64?
-    /// Memory plus swap limit in bytes; -1 unlimited.
-    public var memorySwap: Int64?
-    /// Swappiness 0 to 100.
-    public var memorySwappiness: Int64?
-    /// CPU quota in units of 1e-9 CPUs (`--cpus`).
-    public var nanoCPUs: Int64?
-    /// Whether the OOM killer is disabled.
-    public var oomKillDisable: Bool?
-    /// Run an init process as PID 1.
-    public var `init`: Bool?
-    /// Process limit; 0 or -1 unlimited.
-    public var pidsLimit: Int64?
-    /// Resource limits such as nofile and nproc.
-    public var ulimits: [Ulimit]?
-    /// CPUs available (Windows).
-    public var cpuCount: Int64?
-    /// Usable percentage of the CPUs (Windows).
-    public var cpuPercent: Int64?
-    /// Maximum IO operations per second of the system drive (Windows).
-    public var ioMaximumIOps: Int64?
-    /// Maximum IO bytes per second of the system drive (Windows).
-    public var ioMaximumBandwidth: Int64?
+    /// The `Resources` fields (limits, cgroup, devices, ulimits): the API sends them flat in HostConfig.
+    /// Each is also a property of its own here, e.g. `host.memory` (`Resources.memory`).
+    public var resources: Resources = Resources()
 
     // MARK: Host
     /// `host-path:container-path[:ro]` or `volume:container-path` binds (`-v`).
@@ -181,18 +125,103 @@ public struct HostConfig: Codable, Sendable, Equatable {
         portBindings?["\(containerPort)/\(proto)", default: []].append(binding)
     }
 
+    /// A `Resources` field as a property of the host configuration, e.g. `host.memory`.
+    public subscript<Value>(dynamicMember field: WritableKeyPath<Resources, Value>) -> Value {
+        get { resources[keyPath: field] }
+        set { resources[keyPath: field] = newValue }
+    }
+
+    /// Decodes the flat JSON: the `Resources` fields and the host's own.
+    public init(from decoder: any Decoder) throws {
+        resources = try Resources(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        binds = try c.decodeIfPresent([String].self, forKey: .binds)
+        containerIDFile = try c.decodeIfPresent(String.self, forKey: .containerIDFile)
+        logConfig = try c.decodeIfPresent(LogConfig.self, forKey: .logConfig)
+        networkMode = try c.decodeIfPresent(String.self, forKey: .networkMode)
+        portBindings = try c.decodeIfPresent([String: [PortBinding]].self, forKey: .portBindings)
+        restartPolicy = try c.decodeIfPresent(RestartPolicy.self, forKey: .restartPolicy)
+        autoRemove = try c.decodeIfPresent(Bool.self, forKey: .autoRemove)
+        volumeDriver = try c.decodeIfPresent(String.self, forKey: .volumeDriver)
+        volumesFrom = try c.decodeIfPresent([String].self, forKey: .volumesFrom)
+        mounts = try c.decodeIfPresent([Mount].self, forKey: .mounts)
+        consoleSize = try c.decodeIfPresent([Int].self, forKey: .consoleSize)
+        annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
+        capAdd = try c.decodeIfPresent([String].self, forKey: .capAdd)
+        capDrop = try c.decodeIfPresent([String].self, forKey: .capDrop)
+        cgroupnsMode = try c.decodeIfPresent(String.self, forKey: .cgroupnsMode)
+        dns = try c.decodeIfPresent([String].self, forKey: .dns)
+        dnsOptions = try c.decodeIfPresent([String].self, forKey: .dnsOptions)
+        dnsSearch = try c.decodeIfPresent([String].self, forKey: .dnsSearch)
+        extraHosts = try c.decodeIfPresent([String].self, forKey: .extraHosts)
+        groupAdd = try c.decodeIfPresent([String].self, forKey: .groupAdd)
+        ipcMode = try c.decodeIfPresent(String.self, forKey: .ipcMode)
+        cgroup = try c.decodeIfPresent(String.self, forKey: .cgroup)
+        links = try c.decodeIfPresent([String].self, forKey: .links)
+        oomScoreAdj = try c.decodeIfPresent(Int.self, forKey: .oomScoreAdj)
+        pidMode = try c.decodeIfPresent(String.self, forKey: .pidMode)
+        privileged = try c.decodeIfPresent(Bool.self, forKey: .privileged)
+        publishAllPorts = try c.decodeIfPresent(Bool.self, forKey: .publishAllPorts)
+        readonlyRootfs = try c.decodeIfPresent(Bool.self, forKey: .readonlyRootfs)
+        securityOpt = try c.decodeIfPresent([String].self, forKey: .securityOpt)
+        storageOpt = try c.decodeIfPresent([String: String].self, forKey: .storageOpt)
+        tmpfs = try c.decodeIfPresent([String: String].self, forKey: .tmpfs)
+        utsMode = try c.decodeIfPresent(String.self, forKey: .utsMode)
+        usernsMode = try c.decodeIfPresent(String.self, forKey: .usernsMode)
+        shmSize = try c.decodeIfPresent(Int64.self, forKey: .shmSize)
+        sysctls = try c.decodeIfPresent([String: String].self, forKey: .sysctls)
+        runtime = try c.decodeIfPresent(String.self, forKey: .runtime)
+        isolation = try c.decodeIfPresent(String.self, forKey: .isolation)
+        maskedPaths = try c.decodeIfPresent([String].self, forKey: .maskedPaths)
+        readonlyPaths = try c.decodeIfPresent([String].self, forKey: .readonlyPaths)
+    }
+
+    /// Encodes flat, as the API wants: the set `Resources` fields next to the host's own.
+    public func encode(to encoder: any Encoder) throws {
+        try resources.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(binds, forKey: .binds)
+        try c.encodeIfPresent(containerIDFile, forKey: .containerIDFile)
+        try c.encodeIfPresent(logConfig, forKey: .logConfig)
+        try c.encodeIfPresent(networkMode, forKey: .networkMode)
+        try c.encodeIfPresent(portBindings, forKey: .portBindings)
+        try c.encodeIfPresent(restartPolicy, forKey: .restartPolicy)
+        try c.encodeIfPresent(autoRemove, forKey: .autoRemove)
+        try c.encodeIfPresent(volumeDriver, forKey: .volumeDriver)
+        try c.encodeIfPresent(volumesFrom, forKey: .volumesFrom)
+        try c.encodeIfPresent(mounts, forKey: .mounts)
+        try c.encodeIfPresent(consoleSize, forKey: .consoleSize)
+        try c.encodeIfPresent(annotations, forKey: .annotations)
+        try c.encodeIfPresent(capAdd, forKey: .capAdd)
+        try c.encodeIfPresent(capDrop, forKey: .capDrop)
+        try c.encodeIfPresent(cgroupnsMode, forKey: .cgroupnsMode)
+        try c.encodeIfPresent(dns, forKey: .dns)
+        try c.encodeIfPresent(dnsOptions, forKey: .dnsOptions)
+        try c.encodeIfPresent(dnsSearch, forKey: .dnsSearch)
+        try c.encodeIfPresent(extraHosts, forKey: .extraHosts)
+        try c.encodeIfPresent(groupAdd, forKey: .groupAdd)
+        try c.encodeIfPresent(ipcMode, forKey: .ipcMode)
+        try c.encodeIfPresent(cgroup, forKey: .cgroup)
+        try c.encodeIfPresent(links, forKey: .links)
+        try c.encodeIfPresent(oomScoreAdj, forKey: .oomScoreAdj)
+        try c.encodeIfPresent(pidMode, forKey: .pidMode)
+        try c.encodeIfPresent(privileged, forKey: .privileged)
+        try c.encodeIfPresent(publishAllPorts, forKey: .publishAllPorts)
+        try c.encodeIfPresent(readonlyRootfs, forKey: .readonlyRootfs)
+        try c.encodeIfPresent(securityOpt, forKey: .securityOpt)
+        try c.encodeIfPresent(storageOpt, forKey: .storageOpt)
+        try c.encodeIfPresent(tmpfs, forKey: .tmpfs)
+        try c.encodeIfPresent(utsMode, forKey: .utsMode)
+        try c.encodeIfPresent(usernsMode, forKey: .usernsMode)
+        try c.encodeIfPresent(shmSize, forKey: .shmSize)
+        try c.encodeIfPresent(sysctls, forKey: .sysctls)
+        try c.encodeIfPresent(runtime, forKey: .runtime)
+        try c.encodeIfPresent(isolation, forKey: .isolation)
+        try c.encodeIfPresent(maskedPaths, forKey: .maskedPaths)
+        try c.encodeIfPresent(readonlyPaths, forKey: .readonlyPaths)
+    }
+
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case cpuShares = "CpuShares", memory = "Memory", cgroupParent = "CgroupParent", blkioWeight = "BlkioWeight"
-        case blkioWeightDevice = "BlkioWeightDevice", blkioDeviceReadBps = "BlkioDeviceReadBps"
-        case blkioDeviceWriteBps = "BlkioDeviceWriteBps", blkioDeviceReadIOps = "BlkioDeviceReadIOps"
-        case blkioDeviceWriteIOps = "BlkioDeviceWriteIOps", cpuPeriod = "CpuPeriod", cpuQuota = "CpuQuota"
-        case cpuRealtimePeriod = "CpuRealtimePeriod", cpuRealtimeRuntime = "CpuRealtimeRuntime"
-        case cpusetCpus = "CpusetCpus", cpusetMems = "CpusetMems", devices = "Devices"
-        case deviceCgroupRules = "DeviceCgroupRules", deviceRequests = "DeviceRequests"
-        case memoryReservation = "MemoryReservation", memorySwap = "MemorySwap", memorySwappiness = "MemorySwappiness"
-        case nanoCPUs = "NanoCpus", oomKillDisable = "OomKillDisable", `init` = "Init", pidsLimit = "PidsLimit"
-        case ulimits = "Ulimits", cpuCount = "CpuCount", cpuPercent = "CpuPercent", ioMaximumIOps = "IOMaximumIOps"
-        case ioMaximumBandwidth = "IOMaximumBandwidth"
         case binds = "Binds", containerIDFile = "ContainerIDFile", logConfig = "LogConfig", networkMode = "NetworkMode"
         case portBindings = "PortBindings", restartPolicy = "RestartPolicy", autoRemove = "AutoRemove"
         case volumeDriver = "VolumeDriver", volumesFrom = "VolumesFrom", mounts = "Mounts", consoleSize = "ConsoleSize"
