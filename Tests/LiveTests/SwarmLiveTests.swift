@@ -314,7 +314,8 @@ struct SwarmLab {
 
     /// The running lab, or a new one of `size` hosts (a machine that cannot run it fails under CI);
     /// `managers` (LAB_MANAGERS) h1..hM are managers, by default 3 when `size` >= 3, else 1.
-    static func up(_ size: Int, managers: Int? = nil) throws -> SwarmLab {
+    /// `images` (LAB_IMAGES) are loaded into every host (default: busybox and redis).
+    static func up(_ size: Int, managers: Int? = nil, images: [String]? = nil) throws -> SwarmLab {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip") else {
             try Live.unavailable("the Swarm lab needs root and iproute2")
         }
@@ -326,7 +327,8 @@ struct SwarmLab {
         }
         let demo = try Exec.demo
         let up = try runScript(["up", String(size)], demo: demo, timeout: 240,
-                               environment: managers.map { ["LAB_MANAGERS": String($0)] } ?? [:])
+                               environment: (managers.map { ["LAB_MANAGERS": String($0)] } ?? [:])
+                                   .merging(images.map { ["LAB_IMAGES": $0.joined(separator: " ")] } ?? [:]) { a, _ in a })
         guard up.status == 0, let hosts = parse(up.stdout), hosts.count == size else {
             let failed = String(decoding: up.stderr, as: UTF8.self)
             if existing == nil { _ = try? runScript(["down"], demo: demo, timeout: 120) }

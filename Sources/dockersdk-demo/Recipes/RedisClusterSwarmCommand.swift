@@ -54,19 +54,7 @@ struct SwarmRedisDemo {
 
     /// The swarm's hosts from the manager's node list (hostname and address); `readyOnly` for a new plan.
     func hosts(_ docker: DockerClient, readyOnly: Bool) async throws -> [SwarmHost] {
-        var byName: [String: SwarmHost] = [:]
-        for node in try await docker.nodes.list() {
-            let ready = node.status?.state == "ready"
-            if readyOnly && !ready { continue }
-            guard let name = node.hostname, let address = node.status?.addr else {
-                throw DockerError.malformedResponse("node \(node.id) has no hostname or address")
-            }
-            // A node that left and joined again is listed twice: the ready one wins.
-            if byName[name] != nil && !ready { continue }
-            let url = socketTemplate.replacingOccurrences(of: "%h", with: name)
-            byName[name] = SwarmHost(name: name, address: address, docker: try DockerClient(host: try DockerHost(url: url)))
-        }
-        return byName.values.sorted { $0.name < $1.name }
+        try await swarmHosts(docker, socketTemplate: socketTemplate, readyOnly: readyOnly)
     }
 
     /// A new deployment planned over the ready hosts.
@@ -233,6 +221,24 @@ struct RedisClusterSwarmCommand: AsyncParsableCommand {
             do { try await options.demo.down(json: false) } catch { throw fail(error) }
         }
     }
+}
+
+/// The hosts of the swarm `docker` manages, from its node list (hostname and address), each reached at
+/// `socketTemplate` with `%h` its hostname, sorted by name; `readyOnly` skips nodes that are not ready.
+func swarmHosts(_ docker: DockerClient, socketTemplate: String, readyOnly: Bool) async throws -> [SwarmHost] {
+    var byName: [String: SwarmHost] = [:]
+    for node in try await docker.nodes.list() {
+        let ready = node.status?.state == "ready"
+        if readyOnly && !ready { continue }
+        guard let name = node.hostname, let address = node.status?.addr else {
+            throw DockerError.malformedResponse("node \(node.id) has no hostname or address")
+        }
+        // A node that left and joined again is listed twice: the ready one wins.
+        if byName[name] != nil && !ready { continue }
+        let url = socketTemplate.replacingOccurrences(of: "%h", with: name)
+        byName[name] = SwarmHost(name: name, address: address, docker: try DockerClient(host: try DockerHost(url: url)))
+    }
+    return byName.values.sorted { $0.name < $1.name }
 }
 
 /// `ip link set LINK up|down` (the lab's veth on the bridge side).
