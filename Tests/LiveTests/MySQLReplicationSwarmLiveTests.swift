@@ -6,9 +6,10 @@ import XCTest
 /// MySQL replication on the 3-host Swarm lab, through the demo (`mysql-replication up|status|down
 /// --swarm`) and the recipe: the source on h1, a replica on h2 and one on h3 (one service each,
 /// pinned by node.hostname), rows on every replica, writes on replicas refused, the root password in
-/// swarm secrets only (never in a process's command line or environment, nor in a service spec).
+/// swarm secrets only (never in a process's command line or environment, nor in a service spec);
+/// then the tour's Swarm part (`tour --swarm-only`) on the same lab, and its skip line without one.
 final class MySQLReplicationSwarmLiveTests: XCTestCase {
-    func testSourceAndTwoReplicasOnThreeHosts() async throws {
+    func testSourceAndTwoReplicasOnThreeHostsThenTheTourSwarmPart() async throws {
         let lab = try SwarmLab.up(3, images: ["dockersdk/busybox:latest", "dockersdk/redis:7", MySQLReplicationPlan.devImage])
         let clock = ContinuousClock.now
         func mark(_ step: String) { print("[mysql-swarm-live] \(step) at \(clock.duration(to: .now))") }
@@ -77,6 +78,24 @@ final class MySQLReplicationSwarmLiveTests: XCTestCase {
             mark("down done")
             deployed = nil
             try await assertNothingLeft(prefix: prefix, manager: manager, hosts: hosts)
+
+            // The tour's Swarm part on the same lab (Redis across the hosts with a host-loss drill, then MySQL).
+            mark("tour --swarm-only")
+            let tour = try LabProcess.run([demo, "tour", "--swarm-only", "--swarm-host", managerURL], timeout: 600)
+            mark("tour done")
+            let tourOut = String(decoding: tour.stdout, as: UTF8.self)
+            XCTAssertEqual(tour.status, 0, tourOut + String(decoding: tour.stderr, as: UTF8.self).suffix(3000))
+            XCTAssertTrue(tourOut.contains("check: [OK]"), tourOut)
+            XCTAssertTrue(tourOut.contains("host-loss h2:") && tourOut.contains(" 0 lost"), tourOut)
+            XCTAssertTrue(tourOut.contains("10 rows on 2 replicas on other hosts; replica writes refused: 2"), tourOut)
+            XCTAssertTrue(tourOut.contains("tour: the Swarm part passed"), tourOut)
+            for tourPrefix in ["tour-rcs", "tour-mys"] {
+                try await assertNothingLeft(prefix: tourPrefix, manager: manager, hosts: hosts)
+            }
+            // Without a lab the part says so and is skipped.
+            let skipped = try LabProcess.run([demo, "tour", "--swarm-only", "--swarm-host", "unix:///run/lab/h9/docker.sock"], timeout: 60)
+            XCTAssertEqual(skipped.status, 0)
+            XCTAssertTrue(String(decoding: skipped.stdout, as: UTF8.self).contains("skipped: no Swarm lab at unix:///run/lab/h9/docker.sock"))
         } catch {
             failure = error
         }

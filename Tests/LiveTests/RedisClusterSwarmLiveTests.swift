@@ -54,6 +54,24 @@ final class RedisClusterSwarmLiveTests: XCTestCase {
             XCTAssertEqual(readBack?.plan, deployment.plan)
             let checked = try await deployment.check()
             XCTAssertTrue(checked.ok, "\(checked.messages)")
+            // The demo: `redis-cluster status --swarm --json` gives each node's host, role and IP:PORT;
+            // `check --swarm` passes; the old `redis-cluster-swarm` still works, with a hint on stderr.
+            let demo = try Exec.demo
+            let managerURL = try XCTUnwrap(lab.hosts["h1"])
+            let shown = try LabProcess.run([demo, "redis-cluster", "status", "--swarm", "--host", managerURL, "--name-prefix", prefix, "--json"],
+                                           timeout: 60)
+            XCTAssertEqual(shown.status, 0, String(decoding: shown.stderr, as: UTF8.self))
+            let json = try JSONDecoder().decode(SwarmRedisStatus.self, from: shown.stdout)
+            XCTAssertEqual(json.nodes.map { "\($0.name) \($0.host) \($0.role) \($0.address)" },
+                           status.nodes.map { "\($0.name) \($0.host) \($0.role) \($0.address)" })
+            let demoCheck = try LabProcess.run([demo, "redis-cluster", "check", "--swarm", "--host", managerURL, "--name-prefix", prefix],
+                                               timeout: 60)
+            XCTAssertEqual(demoCheck.status, 0, String(decoding: demoCheck.stdout + demoCheck.stderr, as: UTF8.self))
+            let old = try LabProcess.run([demo, "redis-cluster-swarm", "status", "--host", managerURL, "--name-prefix", prefix], timeout: 60)
+            XCTAssertEqual(old.status, 0, String(decoding: old.stderr, as: UTF8.self))
+            XCTAssertTrue(String(decoding: old.stdout, as: UTF8.self).contains("\(prefix)-m1-r1"))
+            XCTAssertEqual(String(decoding: old.stderr, as: UTF8.self).split(separator: "\n").filter { $0.contains("deprecated") }.count, 1,
+                           "one hint line")
 
             for lost in drillHosts {
                 mark("losing \(lost)")
