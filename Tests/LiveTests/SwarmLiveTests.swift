@@ -334,6 +334,7 @@ struct SwarmLab {
             if existing == nil { _ = try? runScript(["down"], demo: demo, timeout: 120) }
             try Live.unavailable("lab.sh up \(size) failed: \(failed.suffix(2000))")
         }
+        printTimings(up)
         if existing != nil { return SwarmLab(hosts: hosts, startedHere: false) }
         return SwarmLab(hosts: hosts, startedHere: true)
     }
@@ -341,7 +342,17 @@ struct SwarmLab {
     /// Tears the lab down when this test brought it up.
     static func down(ifStartedBy lab: SwarmLab) throws -> Exec.Result {
         guard lab.startedHere else { return Exec.Result(stdout: Data(), stderr: Data(), status: 0) }
-        return try runScript(["down"], demo: try Exec.demo, timeout: 120)
+        let down = try runScript(["down"], demo: try Exec.demo, timeout: 120)
+        printTimings(down)
+        return down
+    }
+
+    /// Echoes lab.sh's own timing lines into the test log (how long the lab adds to a run).
+    private static func printTimings(_ result: Exec.Result) {
+        for line in String(decoding: result.stderr, as: UTF8.self).split(separator: "\n")
+        where line.hasPrefix("[lab]") && (line.contains(" up in ") || line.contains(" down in ") || line.contains("formed after")) {
+            print(line)
+        }
     }
 
     private static func runScript(_ arguments: [String], demo: String, timeout: TimeInterval,
