@@ -4,15 +4,18 @@
 #   up N     N dockerd hosts h1..hN (N 1..9), each in its own network namespace (dsdklab-hN) and UTS
 #            namespace (hostname hN), joined by the bridge dsdklab0 on 10.231.0.0/24 (hN is 10.231.0.N,
 #            the bridge 10.231.0.254; no default route). Waits until each answers, forms the swarm through the SDK
-#            (`dockersdk-demo swarm init/join`, h1 the manager), loads the dev images into each host,
+#            (`dockersdk-demo swarm init/join`, h1 the first manager), loads the dev images into each host,
 #            then prints one line per host: `hN unix:///run/lab/hN/docker.sock 10.231.0.N`.
-#            Idempotent: what is already there and healthy is kept.
+#            Managers: LAB_MANAGERS (default 3 when N >= 3, else 1): h1..hM managers (raft quorum 2 of 3,
+#            so the control plane survives the loss of any one of them), the others workers.
+#            Idempotent: what is already there and healthy is kept; `up N` on a smaller running lab adds
+#            the missing hosts (e.g. `up 4` on a lab of 3 adds h4), and the roles are set as asked.
 #   down     Stops the hosts and removes everything: dockerds (and their containerd), mounts under the
 #            exec roots, namespaces, veths, the bridge, the iptables rule, cgroups, /run/lab, /var/lib/lab.
 #            Works after a failed or partial `up`.
 #   status   Prints the host lines of a running lab (exit 1 when there is none).
 #
-# Environment: LAB_TMPFS (1: data roots on a tmpfs, the default; 0: on disk), LAB_IMAGES (default "dockersdk/busybox:latest dockersdk/redis:7"), DOCKERSDK_DEMO (the
+# Environment: LAB_MANAGERS (see up), LAB_TMPFS (1: data roots on a tmpfs, the default; 0: on disk), LAB_IMAGES (default "dockersdk/busybox:latest dockersdk/redis:7"), DOCKERSDK_DEMO (the
 # demo binary; default: built with `swift build --product dockersdk-demo`), LAB_SOURCE_SOCKET (where the
 # images come from, default /var/run/docker.sock).
 # Facts this relies on are in shared/docs/environment.md ("Several Docker hosts and a Swarm").
@@ -167,6 +170,9 @@ cmd_up() {
   local current
   current=$(lab_size)
   if [ "$current" -gt "$n" ]; then die "a lab of $current hosts is up; run $0 down first"; fi
+  local managers=${LAB_MANAGERS:-}
+  if [ -z "$managers" ]; then managers=1; [ "$n" -ge 3 ] && managers=3; fi
+  [[ "$managers" =~ ^[1-9]$ ]] && [ "$managers" -le "$n" ] || die "LAB_MANAGERS=$managers: from 1 to N ($n)"
   local demo
   demo=$(demo_bin)
   local started=$SECONDS
@@ -182,14 +188,19 @@ cmd_up() {
   for i in $(seq 1 "$n"); do wait_dockerd "$i" || die "h$i failed to start (see $RUN/h$i/dockerd.log; $0 down cleans up)"; done
   echo "$n" >"$RUN/size"
   log "hosts answer after $((SECONDS - started)) s"
-  # The swarm, through the SDK: h1 initializes (if it is not in a swarm), the others join as workers.
+  # The swarm, through the SDK: h1 initializes (if it is not in a swarm), h2..hM join as managers,
+  # the others as workers; on a lab that was up already, nodes are promoted or demoted to match.
   "$demo" swarm init --host "unix://$RUN/h1/docker.sock" --advertise-addr "$NET_PREFIX.1" \
     --default-addr-pool "$POOL" --quiet >&2
   for i in $(seq 2 "$n"); do
+    local role=worker
+    [ "$i" -le "$managers" ] && role=manager
     "$demo" swarm join --host "unix://$RUN/h$i/docker.sock" --manager "unix://$RUN/h1/docker.sock" \
-      --advertise-addr "$NET_PREFIX.$i" --quiet >&2
+      --advertise-addr "$NET_PREFIX.$i" --role "$role" --quiet >&2
+    "$demo" swarm role "h$i" "$role" --host "unix://$RUN/h1/docker.sock" --quiet >&2
   done
-  log "swarm formed after $((SECONDS - started)) s"
+  echo "$managers" >"$RUN/managers"
+  log "swarm formed after $((SECONDS - started)) s ($managers manager(s))"
   load_images "$n"
   log "lab of $n hosts up in $((SECONDS - started)) s"
   print_hosts "$n"

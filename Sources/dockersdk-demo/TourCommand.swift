@@ -6,14 +6,23 @@ import Foundation
 /// `dockersdk-demo tour`: every scenario the demo has, in order; stops at the first failure, and
 /// always removes what each scenario created.
 struct TourCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tour", abstract: "Run every demo scenario.")
+    static let configuration = CommandConfiguration(
+        commandName: "tour", abstract: "Run every demo scenario.",
+        discussion: "The Swarm part runs when the lab of `scripts/lab.sh up 3` is up (as root); otherwise it says why it is skipped.")
 
     @OptionGroup var global: GlobalOptions
+    @Flag(help: "Run only the Swarm part (on the lab of scripts/lab.sh).") var swarmOnly = false
+    @Option(help: "The Swarm part's manager (the lab's h1).") var swarmHost = TourCommand.labManager
 
     func run() async throws {
         do {
+            if swarmOnly {
+                let ran = try await Self.swarmTour(manager: swarmHost)
+                return print(ran ? "\ntour: the Swarm part passed" : "\ntour: the Swarm part was skipped")
+            }
             let docker = try global.client()
             try await Self.tour(docker)
+            try await Self.swarmTour(manager: swarmHost)
             print("\ntour: all scenarios passed")
         } catch {
             throw fail(error)

@@ -51,7 +51,37 @@ enum RecipeDocSnippets {
         try await cluster.up()
     }
 
+    static func redisClusterSwarm(_ h1: DockerClient, progress: RecipeProgress) async throws {
+        let hosts = try (1...3).map { i in
+            SwarmHost(name: "h\(i)", address: "10.231.0.\(i)",
+                      docker: try DockerClient(host: try DockerHost(url: "unix:///run/lab/h\(i)/docker.sock")))
+        }
+        let cluster = try RedisClusterSwarm(manager: h1, hosts: hosts, prefix: "cache")
+        let status = try await cluster.up(progress: progress)
+        for node in status.nodes { print(node.name, node.host, node.role, node.address) }   // cache-m1 h1 master 10.231.0.1:6379
+        let report = try await cluster.hostLossDrill(lose: "h1", progress: progress,
+                                                     cut: { /* ip link set dsdklab-h1 down */ },
+                                                     restore: { /* ip link set dsdklab-h1 up */ })
+        print(report.promoted, report.acknowledgedWrites, report.lostWrites, report.passed)   // ["cache-m1-r1"] 180 0 true
+        try await cluster.restorePlannedMasters(progress: progress)
+        let h4 = SwarmHost(name: "h4", address: "10.231.0.4",
+                           docker: try DockerClient(host: try DockerHost(url: "unix:///run/lab/h4/docker.sock")))
+        guard let deployed = try await RedisClusterSwarm.deployed(manager: h1, hosts: hosts + [h4], prefix: "cache") else { return }
+        let (grown, scale) = try await deployed.scaleOut(onto: "h4", progress: progress)
+        print(scale.master, scale.masterSlots, scale.replicas, scale.passed)   // cache-m4 4096 ["cache-m4-r1@h1"] true
+        try await grown.down()
+    }
+
     // MARK: MySQLReplication.md
+
+    static func mysqlReplicationSwarm(_ h1: DockerClient, hosts: [SwarmHost], progress: RecipeProgress) async throws {
+        let replication = try MySQLReplicationSwarm(manager: h1, hosts: hosts, replicas: 2, prefix: "shop")
+        let placed = try await replication.up(progress: progress)
+        for server in placed.servers { print(server.name, server.role, server.host, server.address) }   // shop-source source h1 10.231.0.1:3306
+        let report = try await replication.verify()
+        print(report.rowsRead, report.replicaWriteRefused.count, report.passed)
+        try await replication.down()
+    }
 
     static func mysqlReplication(_ docker: DockerClient, progress: RecipeProgress) async throws {
         let replication = try await MySQLReplication(docker: docker, options: MySQLReplicationOptions(

@@ -37,4 +37,34 @@ final class SwarmRedisPlanTests: XCTestCase {
         XCTAssertThrowsError(try SwarmRedisPlan.make(prefix: "p", hosts: hosts, basePort: 55535 + 1))
         XCTAssertThrowsError(try SwarmRedisPlan.make(prefix: "p", hosts: [hosts[0], hosts[0]]))
     }
+
+    func testThePlanRoundTripsThroughServiceLabels() throws {
+        let plan = try SwarmRedisPlan.make(prefix: "p", hosts: hosts)
+        let services = plan.nodes.reversed().map { ($0.name, SwarmRedisPlan.labels(for: $0).merging(["other": "x"]) { a, _ in a }) }
+        XCTAssertEqual(try SwarmRedisPlan.deployed(prefix: "p", services: services), plan, "read back in the planned order")
+        XCTAssertNil(SwarmRedisPlan.node(name: "x", labels: ["com.dockersdk.redis.host": "h1"]))
+        XCTAssertNil(SwarmRedisPlan.node(name: "x", labels: SwarmRedisPlan.labels(for: plan.nodes[3]).merging(["com.dockersdk.redis.replica": "one"]) { _, b in b }))
+        XCTAssertThrowsError(try SwarmRedisPlan.deployed(prefix: "p", services: [("p-m1", [:])])) { error in
+            XCTAssertTrue("\(error)".contains("no plan labels"), "\(error)")
+        }
+    }
+
+    func testAddingAGroupOnAFourthHostKeepsTheReplicaAway() throws {
+        let plan = try SwarmRedisPlan.make(prefix: "p", hosts: hosts)
+        let h4 = (name: "h4", address: "10.231.0.4")
+        let grown = try plan.addingGroup(on: h4, hosts: hosts + [h4])
+        XCTAssertEqual(grown.nodes.count, 8)
+        XCTAssertEqual(Array(grown.nodes.filter { plan.nodes.contains($0) }), plan.nodes, "the existing nodes stay as planned")
+        let master = try XCTUnwrap(grown.masters.last)
+        XCTAssertEqual(master.name, "p-m4")
+        XCTAssertEqual(master.host, "h4")
+        XCTAssertEqual(master.port, 6379)
+        let replica = try XCTUnwrap(grown.replicas(of: master.group).first)
+        XCTAssertEqual(replica.name, "p-m4-r1")
+        XCTAssertNotEqual(replica.host, "h4")
+        XCTAssertEqual(replica.host, "h1", "the least loaded other host, by name on a tie")
+        XCTAssertEqual(replica.port, 6381, "after the ports h1 uses")
+        XCTAssertEqual(Set(grown.nodes.map(\.endpoint)).count, 8)
+        XCTAssertThrowsError(try plan.addingGroup(on: h4, hosts: [h4]))  // no other host for the replica
+    }
 }

@@ -32,7 +32,8 @@ final class SwarmLiveTests: XCTestCase {
     }
 
     func testSwarmAcrossThreeHosts() async throws {
-        let lab = try SwarmLab.up(3)
+        // One manager: the placement steps use h2 and h3 as workers (the Redis tests use 3 managers).
+        let lab = try SwarmLab.up(3, managers: 1)
         var failure: (any Error)?
         do {
             try await exercise(lab)
@@ -311,8 +312,10 @@ struct SwarmLab {
     static let script: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/lab.sh").path
 
-    /// The running lab, or a new one of `size` hosts (a machine that cannot run it fails under CI).
-    static func up(_ size: Int) throws -> SwarmLab {
+    /// The running lab, or a new one of `size` hosts (a machine that cannot run it fails under CI);
+    /// `managers` (LAB_MANAGERS) h1..hM are managers, by default 3 when `size` >= 3, else 1.
+    /// `images` (LAB_IMAGES) are loaded into every host (default: busybox and redis).
+    static func up(_ size: Int, managers: Int? = nil, images: [String]? = nil) throws -> SwarmLab {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") || FileManager.default.isExecutableFile(atPath: "/sbin/ip") else {
             try Live.unavailable("the Swarm lab needs root and iproute2")
         }
@@ -323,12 +326,15 @@ struct SwarmLab {
             try Live.unavailable("a lab of \(existing.count) hosts is up; this test needs \(size)")
         }
         let demo = try Exec.demo
-        let up = try runScript(["up", String(size)], demo: demo, timeout: 240)
+        let up = try runScript(["up", String(size)], demo: demo, timeout: 240,
+                               environment: (managers.map { ["LAB_MANAGERS": String($0)] } ?? [:])
+                                   .merging(images.map { ["LAB_IMAGES": $0.joined(separator: " ")] } ?? [:]) { a, _ in a })
         guard up.status == 0, let hosts = parse(up.stdout), hosts.count == size else {
             let failed = String(decoding: up.stderr, as: UTF8.self)
             if existing == nil { _ = try? runScript(["down"], demo: demo, timeout: 120) }
             try Live.unavailable("lab.sh up \(size) failed: \(failed.suffix(2000))")
         }
+        printTimings(up)
         if existing != nil { return SwarmLab(hosts: hosts, startedHere: false) }
         return SwarmLab(hosts: hosts, startedHere: true)
     }
@@ -336,11 +342,23 @@ struct SwarmLab {
     /// Tears the lab down when this test brought it up.
     static func down(ifStartedBy lab: SwarmLab) throws -> Exec.Result {
         guard lab.startedHere else { return Exec.Result(stdout: Data(), stderr: Data(), status: 0) }
-        return try runScript(["down"], demo: try Exec.demo, timeout: 120)
+        let down = try runScript(["down"], demo: try Exec.demo, timeout: 120)
+        printTimings(down)
+        return down
     }
 
-    private static func runScript(_ arguments: [String], demo: String, timeout: TimeInterval) throws -> Exec.Result {
-        try LabProcess.run(["/bin/bash", script] + arguments, environment: ["DOCKERSDK_DEMO": demo], timeout: timeout)
+    /// Echoes lab.sh's own timing lines into the test log (how long the lab adds to a run).
+    private static func printTimings(_ result: Exec.Result) {
+        for line in String(decoding: result.stderr, as: UTF8.self).split(separator: "\n")
+        where line.hasPrefix("[lab]") && (line.contains(" up in ") || line.contains(" down in ") || line.contains("formed after")) {
+            print(line)
+        }
+    }
+
+    private static func runScript(_ arguments: [String], demo: String, timeout: TimeInterval,
+                                  environment: [String: String] = [:]) throws -> Exec.Result {
+        try LabProcess.run(["/bin/bash", script] + arguments, environment: environment.merging(["DOCKERSDK_DEMO": demo]) { _, new in new },
+                           timeout: timeout)
     }
 
     /// `hN unix:///PATH ADDRESS` lines to host name and socket URL.

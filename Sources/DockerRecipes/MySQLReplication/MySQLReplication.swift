@@ -146,6 +146,11 @@ public struct MySQLReplication: Sendable {
     }
 
     func detectFlavor(_ shell: MySQLShell) async throws -> MySQLFlavor {
+        try await Self.detectFlavor(shell)
+    }
+
+    /// The flavour the server in `shell` reports.
+    static func detectFlavor(_ shell: MySQLShell) async throws -> MySQLFlavor {
         let output = try await shell.query(MySQLFlavor.detectionQuery)
         guard let row = SQLResultTable.parse(output).rows.first, row.count >= 2, let version = row[0],
               let flavor = MySQLFlavor.detect(version: version, comment: row[1] ?? "") else {

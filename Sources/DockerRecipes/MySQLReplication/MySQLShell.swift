@@ -10,6 +10,11 @@ struct MySQLShell: Sendable {
     let client: String
     /// The root password when this process knows it (during `up`): scrubbed from errors.
     let password: Secret?
+    /// The server's name in reports when `container` is not it (a swarm task's container: its service).
+    var label: String? = nil
+
+    /// The server's name in reports.
+    var displayName: String { label ?? container }
 
     /// The client's command line, never with a password: root reads its option file, another user none
     /// (root's would override MYSQL_PWD); either option must come first.

@@ -26,6 +26,8 @@ struct ReplicationSetup: Sendable {
     let flavor: MySQLFlavor
     let source: MySQLShell
     let replicas: [MySQLShell]
+    /// Where the replicas reach the source when not at its container name (a swarm: its host's address).
+    var sourceHost: String? = nil
 
     func run(progress: RecipeProgress) async throws {
         let account = ReplicationAccount(user: plan.options.replicationUser, password: plan.replicationPassword.value)
@@ -34,9 +36,9 @@ struct ReplicationSetup: Sendable {
         let start = try await startPoint()
         let connectAccount = plan.options.useWrongReplicaPassword
             ? ReplicationAccount(user: account.user, password: plan.replicationPassword.value + "-wrong") : account
-        let endpoint = ReplicationEndpoint(host: plan.source.name, port: 3306)
+        let endpoint = ReplicationEndpoint(host: sourceHost ?? plan.source.name, port: 3306)
         for replica in replicas {
-            progress.step("pointing \(replica.container) at \(plan.source.name) (\(plan.options.mode.rawValue))")
+            progress.step("pointing \(replica.displayName) at \(sourceHost ?? plan.source.name) (\(plan.options.mode.rawValue))")
             var statements: [SQLStatement] = []
             if case .gtid = start, !flavor.isMariaDB {
                 // A fresh MySQL replica must not replay the source's initialisation: start from its executed set.
@@ -80,7 +82,7 @@ struct ReplicationSetup: Sendable {
         var last: ReplicaStatus?
         var errorSince: ContinuousClock.Instant?
         do {
-            try await Poll.until("replication threads on \(replica.container)", timeout: .seconds(60), interval: .milliseconds(500)) {
+            try await Poll.until("replication threads on \(replica.displayName)", timeout: .seconds(60), interval: .milliseconds(500)) {
                 let status = try ReplicaStatus.parse(try await replica.query(ReplicationSQL.replicaStatus(flavor: flavor).sql))
                 last = status
                 guard let status else { return (false, "no replica status") }
@@ -101,11 +103,11 @@ struct ReplicationSetup: Sendable {
             if last?.hasError == true { throw failure(replica, last) }
             throw timeout
         }
-        progress.report(.pass, "\(replica.container): Slave_IO_Running: Yes, Slave_SQL_Running: Yes")
+        progress.report(.pass, "\(replica.displayName): Slave_IO_Running: Yes, Slave_SQL_Running: Yes")
     }
 
     private func failure(_ replica: MySQLShell, _ status: ReplicaStatus?) -> ReplicationFailed {
-        ReplicationFailed(replica: replica.container, lastIOError: status?.lastIOError, lastSQLError: status?.lastSQLError,
+        ReplicationFailed(replica: replica.displayName, lastIOError: status?.lastIOError, lastSQLError: status?.lastSQLError,
                           threads: "IO \(status?.ioRunning.rawValue ?? "?"), SQL \(status?.sqlRunning.rawValue ?? "?")")
     }
 }

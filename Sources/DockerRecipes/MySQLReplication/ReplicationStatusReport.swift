@@ -63,16 +63,22 @@ extension MySQLReplication {
     /// The source's position and every replica's threads, errors and lag.
     public func status() async throws -> MySQLReplicationStatus {
         let (source, replicas) = try await shells()
+        var result = try await Self.status(source: source, replicas: replicas, sourceName: plan.source.name)
+        if plan.options.sourcePort != nil || plan.options.publishesRandomPorts { result.endpoints = try? await endpoints() }
+        return result
+    }
+
+    /// `status` over given root shells (one daemon, or a swarm's hosts), without endpoints.
+    static func status(source: MySQLShell, replicas: [MySQLShell], sourceName: String) async throws -> MySQLReplicationStatus {
         let flavor = try await detectFlavor(source)
         let binlog = try BinaryLogStatus.parse(try await source.query(ReplicationSQL.sourceStatus(flavor: flavor).sql))
         let gtid = try? await source.query(ReplicationSQL.sourceGTIDPosition(flavor: flavor).sql)
-        var result = MySQLReplicationStatus(source: plan.source.name, sourceLogFile: binlog?.file, sourcePosition: binlog?.position,
+        var result = MySQLReplicationStatus(source: sourceName, sourceLogFile: binlog?.file, sourcePosition: binlog?.position,
                                             sourceGTID: gtid.flatMap { SQLResultTable.parse($0).rows.first?.first ?? nil },
                                             replicas: [])
-        if plan.options.sourcePort != nil || plan.options.publishesRandomPorts { result.endpoints = try? await endpoints() }
         for replica in replicas {
             let status = try? ReplicaStatus.parse(try await replica.query(ReplicationSQL.replicaStatus(flavor: flavor).sql))
-            result.replicas.append(.init(container: replica.container, status: status.flatMap { $0 }.map(ReplicaStatusSummary.init)))
+            result.replicas.append(.init(container: replica.displayName, status: status.flatMap { $0 }.map(ReplicaStatusSummary.init)))
         }
         return result
     }

@@ -25,11 +25,17 @@ extension MySQLReplication {
     public func verify(rows: Int = 10, progress: RecipeProgress = .silent) async throws -> MySQLVerifyReport {
         let progress = resources.logged(progress)
         let (source, replicas) = try await shells()
+        return try await Self.verify(source: source, replicas: replicas, sourceName: plan.source.name, rows: rows, progress: progress)
+    }
+
+    /// `verify` over given root shells (one daemon, or a swarm's hosts).
+    static func verify(source: MySQLShell, replicas: [MySQLShell], sourceName: String, rows: Int,
+                       progress: RecipeProgress) async throws -> MySQLVerifyReport {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let database = "dockersdk_verify_\(suffix)"
         let appUser = "app_\(suffix)"
         let appPassword = Secret.generate()
-        progress.step("writing \(rows) rows into \(database).t on \(plan.source.name)")
+        progress.step("writing \(rows) rows into \(database).t on \(sourceName)")
         let values = (0..<rows).map { "(\($0), 'row-\($0)')" }.joined(separator: ", ")
         try await source.execute([
             SQLStatement("CREATE DATABASE \(database)"),
@@ -41,10 +47,10 @@ extension MySQLReplication {
         let started = ContinuousClock.now
         var read: [String: Int] = [:]
         for replica in replicas {
-            try await Poll.until("\(rows) rows on \(replica.container)", timeout: .seconds(30), interval: .milliseconds(200)) {
+            try await Poll.until("\(rows) rows on \(replica.displayName)", timeout: .seconds(30), interval: .milliseconds(200)) {
                 let output = try await replica.query("SELECT COUNT(*) FROM \(database).t")
                 let count = Int(SQLResultTable.parse(output).rows.first?.first.flatMap { $0 } ?? "") ?? 0
-                read[replica.container] = count
+                read[replica.displayName] = count
                 return (count == rows, "\(count) rows")
             }
         }
@@ -52,7 +58,7 @@ extension MySQLReplication {
         progress.report(.pass, String(format: "every replica has the %d rows (after %.2f s)", rows, after))
         var refused: [String: String] = [:]
         for replica in replicas {
-            try await Poll.until("\(appUser) to reach \(replica.container)", timeout: .seconds(30), interval: .milliseconds(200)) {
+            try await Poll.until("\(appUser) to reach \(replica.displayName)", timeout: .seconds(30), interval: .milliseconds(200)) {
                 let output = try await replica.query("SELECT COUNT(*) FROM mysql.user WHERE user = '\(appUser)'")
                 return (SQLResultTable.parse(output).rows.first?.first.flatMap { $0 } == "1", nil)
             }
@@ -61,7 +67,7 @@ extension MySQLReplication {
             let message = attempt.stderrText.split(separator: "\n").last { $0.contains("ERROR") }.map(String.init)
                 ?? attempt.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             if attempt.exitCode != 0, message.contains("read-only") || message.contains("read_only") || message.contains("1290") {
-                refused[replica.container] = message.replacingOccurrences(of: appPassword.value, with: "<redacted>")
+                refused[replica.displayName] = message.replacingOccurrences(of: appPassword.value, with: "<redacted>")
             }
         }
         progress.report(refused.count == replicas.count ? .pass : .fail,

@@ -6,8 +6,14 @@ import Foundation
 /// `dockersdk-demo redis-cluster ...`: seed 000's Redis Cluster, deployed, checked, failed over, scaled.
 struct RedisClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "redis-cluster", abstract: "Deploy and exercise a Redis Cluster.",
-        subcommands: [Up.self, Status.self, Check.self, Redirect.self, Failover.self, ScaleOut.self, ScaleIn.self, Down.self])
+        commandName: "redis-cluster", abstract: "Deploy and exercise a Redis Cluster (on one daemon, or with --swarm across a swarm's hosts).",
+        discussion: """
+        With --swarm and --host naming a manager's daemon (e.g. the lab's
+        unix:///run/lab/h1/docker.sock): up, status, check, down, scale-out --onto hN
+        and host-loss --lose hN deploy and exercise the cluster across the swarm's
+        hosts (one service per node, host networking on each host's address).
+        """,
+        subcommands: [Up.self, Status.self, Check.self, Redirect.self, Failover.self, ScaleOut.self, ScaleIn.self, HostLoss.self, Down.self])
 
     /// Options that find or shape a cluster.
     struct ClusterOptions: ParsableArguments {
@@ -38,9 +44,11 @@ struct RedisClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create the nodes and form the cluster.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @OptionGroup var selection: SwarmSelection
         @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
+                if selection.swarm { return try await SwarmRedisDemo(global: global, options: options, selection: selection).up(json: json) }
                 let cluster = try await options.cluster(try global.client())
                 let outcome = try await cluster.up(progress: json ? .silent : .terminal)
                 if json {
@@ -65,12 +73,14 @@ struct RedisClusterCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the topology.")
+        static let configuration = CommandConfiguration(abstract: "Show the topology (with --swarm: each node's host, role and IP:PORT).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @OptionGroup var selection: SwarmSelection
         @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
+                if selection.swarm { return try await SwarmRedisDemo(global: global, options: options, selection: selection).status(json: json) }
                 let status = try await options.cluster(try global.client()).status()
                 if json { return try printJSON(status) }
                 if let info = status.info {
@@ -100,11 +110,19 @@ struct RedisClusterCommand: AsyncParsableCommand {
     }
 
     struct Check: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check like redis-cli --cluster check.")
+        static let configuration = CommandConfiguration(abstract: "Check like redis-cli --cluster check (with --swarm: and no replica on its master's host).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @OptionGroup var selection: SwarmSelection
         @Flag(help: "Print JSON.") var json = false
         func run() async throws {
+            if selection.swarm {
+                do {
+                    return try await SwarmRedisDemo(global: global, options: options, selection: selection).check(json: json)
+                } catch let exit as ExitCode {
+                    throw exit
+                } catch { throw fail(error) }
+            }
             let problems: [RedisClusterIssue]
             do {
                 problems = try await options.cluster(try global.client()).check()
@@ -159,8 +177,19 @@ struct RedisClusterCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "scale-out", abstract: "Add a master and a replica, rebalance.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @OptionGroup var selection: SwarmSelection
+        @Option(help: "With --swarm: the host for the new master (e.g. h4, added with `scripts/lab.sh up 4`); its replica goes to another host.")
+        var onto: String?
         @Flag(help: "Print JSON.") var json = false
         func run() async throws {
+            if selection.swarm {
+                do {
+                    guard let onto else { throw ValidationError("scale-out --swarm needs --onto HOST") }
+                    return try await SwarmRedisDemo(global: global, options: options, selection: selection).scaleOut(onto: onto, json: json)
+                } catch let exit as ExitCode {
+                    throw exit
+                } catch { throw fail(error) }
+            }
             let report: ScaleReport
             do {
                 report = try await options.cluster(try global.client()).scaleOut(progress: json ? .silent : .terminal)
@@ -190,15 +219,39 @@ struct RedisClusterCommand: AsyncParsableCommand {
     }
 
     struct Down: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the cluster's containers, network and volumes.")
+        static let configuration = CommandConfiguration(abstract: "Remove the cluster's containers, network and volumes (with --swarm: services and volumes).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var options: ClusterOptions
+        @OptionGroup var selection: SwarmSelection
         @Flag(help: "Print JSON.") var json = false
         func run() async throws {
             do {
+                if selection.swarm { return try await SwarmRedisDemo(global: global, options: options, selection: selection).down(json: json) }
                 let removed = try await options.cluster(try global.client()).down(progress: json ? .silent : .terminal)
                 if json { return try printJSON(removed) }
                 print("removed \(removed.containers.count) containers, \(removed.networks.count) networks, \(removed.volumes.count) volumes")
+            } catch { throw fail(error) }
+        }
+    }
+
+    struct HostLoss: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "host-loss",
+            abstract: "On a swarm: cut one host's link while a writer uses WAIT; check nothing acknowledged is lost and its nodes rejoin.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var options: ClusterOptions
+        @OptionGroup var selection: SwarmSelection
+        @Option(help: "The host to lose, e.g. h1 or h2.") var lose: String
+        @Option(help: "The host's link on the bridge side, %h standing for the host (the lab's veth).") var linkTemplate = "dsdklab-%h"
+        @Flag(help: "Leave the promoted replicas masters (by default the planned masters take their slots back).") var keepRoles = false
+        @Flag(help: "Print the report as JSON.") var json = false
+        func run() async throws {
+            do {
+                // host-loss is a swarm drill: --swarm is implied.
+                try await SwarmRedisDemo(global: global, options: options, selection: selection)
+                    .hostLoss(lose: lose, linkTemplate: linkTemplate, keepRoles: keepRoles, json: json)
+            } catch let exit as ExitCode {
+                throw exit
             } catch { throw fail(error) }
         }
     }

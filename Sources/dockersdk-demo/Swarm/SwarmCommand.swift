@@ -6,7 +6,7 @@ import Foundation
 struct SwarmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swarm", abstract: "Form, inspect and leave a swarm (Swarm mode).",
-        subcommands: [Init.self, Join.self, Nodes.self, Services.self, Tasks.self, Leave.self])
+        subcommands: [Init.self, Join.self, Role.self, Nodes.self, Services.self, Tasks.self, Leave.self])
 
     /// `swarm init`: makes the daemon the first manager (does nothing if it already manages a swarm).
     struct Init: AsyncParsableCommand {
@@ -73,6 +73,53 @@ struct SwarmCommand: AsyncParsableCommand {
             } catch {
                 throw fail(error)
             }
+        }
+    }
+
+    /// `swarm role NODE manager|worker`: promotes or demotes a node (by hostname or ID); nothing when it has that role.
+    struct Role: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Promote a node to manager or demote it to worker.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The node's hostname or ID.") var node: String
+        @Argument(help: "manager or worker.") var role: String
+        @Option(help: "Seconds to wait until a promoted node is a reachable manager (or a demoted one is none).") var wait = 60
+        @Flag(help: "Print nothing on success.") var quiet = false
+
+        func run() async throws {
+            do {
+                guard let role = NodeSpec.Role(rawValue: role) else {
+                    throw DockerError.invalidArgument("the role is manager or worker, not \(role)")
+                }
+                let docker = try global.client()
+                let target = try await Self.find(node, docker)
+                if target.spec.role != role {
+                    try await docker.nodes.update(target.id, role: role)
+                }
+                // Bounded: a promotion takes effect once the node has joined the raft group.
+                let polls = max(1, wait * 4)
+                for attempt in 0..<polls {
+                    let current = try await docker.nodes.inspect(target.id)
+                    let done = role == .manager ? current.managerStatus?.reachability == "reachable" : current.managerStatus == nil
+                    if done { break }
+                    if attempt == polls - 1 {
+                        throw DockerError.timedOut(seconds: Double(wait), call: "swarm role \(node) \(role.rawValue)")
+                    }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+                if !quiet { print("\(node) is a \(role.rawValue)") }
+            } catch {
+                throw fail(error)
+            }
+        }
+
+        /// The node whose hostname or ID is `name` (exactly one).
+        static func find(_ name: String, _ docker: DockerClient) async throws -> Node {
+            var matches = try await docker.nodes.list().filter { $0.id == name || $0.hostname == name }
+            if matches.count > 1 { matches = matches.filter { $0.status?.state == "ready" } }  // a left node stays listed as down
+            guard matches.count == 1, let node = matches.first else {
+                throw DockerError.invalidArgument(matches.isEmpty ? "no node \(name) in the swarm" : "\(matches.count) nodes are called \(name): give its ID")
+            }
+            return node
         }
     }
 

@@ -43,6 +43,32 @@ public struct RedisClusterSwarm: Sendable {
         self.nodeTimeoutMs = nodeTimeoutMs
     }
 
+    /// A deployment of a given plan (e.g. one read back from the services with `deployed`).
+    public init(manager: DockerClient, hosts: [SwarmHost], plan: SwarmRedisPlan, image: String = "dockersdk/redis:7",
+                nodeTimeoutMs: Int = 3000) throws {
+        try RecipeValidation.namePrefix(plan.prefix)
+        for host in hosts { _ = try RecipeValidation.privateSubnet("\(host.address)/32") }
+        self.manager = manager
+        self.hosts = hosts
+        self.plan = plan
+        self.image = image
+        self.nodeTimeoutMs = nodeTimeoutMs
+    }
+
+    /// The deployment `prefix` as its services describe it (their plan labels), or nil when none is deployed.
+    ///
+    /// Use it for status, check, drills and scaling: the plan `init` computes from the hosts changes
+    /// when hosts are added, the deployed one does not.
+    public static func deployed(manager: DockerClient, hosts: [SwarmHost], prefix: String, image: String = "dockersdk/redis:7",
+                                nodeTimeoutMs: Int = 3000) async throws -> RedisClusterSwarm? {
+        try RecipeValidation.namePrefix(prefix)
+        let services = try await manager.services.list(filters: .label(RecipeLabels.instance, prefix))
+            .filter { $0.spec.labels?[RecipeLabels.recipe] == recipeName }
+        guard !services.isEmpty else { return nil }
+        let plan = try SwarmRedisPlan.deployed(prefix: prefix, services: services.map { ($0.spec.name ?? $0.id, $0.spec.labels ?? [:]) })
+        return try RedisClusterSwarm(manager: manager, hosts: hosts, plan: plan, image: image, nodeTimeoutMs: nodeTimeoutMs)
+    }
+
     /// The labels on every service, container and volume of this deployment.
     public var labels: [String: String] { RecipeLabels.labels(recipe: Self.recipeName, instance: plan.prefix) }
 
@@ -62,7 +88,7 @@ public struct RedisClusterSwarm: Sendable {
                                    restartPolicy: TaskRestartPolicy(condition: .any, delay: 1),
                                    placement: Placement(constraints: ["node.hostname==\(node.host)"], maxReplicas: 1),
                                    networks: [NetworkAttachmentConfig(target: "host")]),
-            mode: .replicated(1), labels: labels)
+            mode: .replicated(1), labels: labels.merging(SwarmRedisPlan.labels(for: node)) { a, _ in a })
     }
 
     /// Creates the services, forms the cluster (masters, then each replica on its planned master) and
@@ -81,8 +107,8 @@ public struct RedisClusterSwarm: Sendable {
         progress.step("creating \(plan.nodes.count) services (host networking, pinned per host)")
         for node in plan.nodes { try await manager.services.create(serviceSpec(node)) }
         for node in plan.nodes {
-            let (host, _) = try await runningContainer(node, timeout: .seconds(90))
-            guard host.name == node.host else { throw DockerError.invalidArgument("\(node.name) runs on \(host.name), not \(node.host)") }
+            try await requireTaskOnPlannedHost(node, timeout: .seconds(90))
+            _ = try await runningContainer(node, timeout: .seconds(30))
             try await Poll.until("\(node.name) to answer PING", timeout: .seconds(30)) {
                 (try await cli(node, ["ping"]).trimmingCharacters(in: .whitespacesAndNewlines) == "PONG", nil)
             }
@@ -160,16 +186,18 @@ public struct RedisClusterSwarm: Sendable {
         return host
     }
 
-    /// The host and container of `node`'s running task, once there is one.
+    /// The host and container of `node`'s running task, once there is one, asked of the node's own host
+    /// (its daemon labels the task's container with the service name), so that it needs no manager:
+    /// the drills keep working while a host, even a manager, is cut off.
     func runningContainer(_ node: SwarmRedisPlan.Node, timeout: Duration = .seconds(10)) async throws -> (SwarmHost, String) {
-        let hostnames = Dictionary(try await manager.nodes.list().map { ($0.id, $0.hostname ?? "") }, uniquingKeysWith: { a, _ in a })
-        return try await Poll.until("a running task of \(node.name)", timeout: timeout, interval: .milliseconds(500)) {
-            let tasks = try await manager.tasks.list(filters: ["service": [node.name], "desired-state": ["running"]])
-            guard let task = tasks.first(where: \.isRunning), let container = task.status?.containerStatus?.containerID,
-                  let hostname = task.nodeID.flatMap({ hostnames[$0] }) else {
-                return (nil, tasks.first?.status?.state ?? "no task")
-            }
-            return ((try host(hostname), container), nil)
+        let host = try host(node.host)
+        return try await Poll.until("a running container of \(node.name) on \(node.host)", timeout: timeout, interval: .milliseconds(500)) {
+            var filters = Filters.label("com.docker.swarm.service.name", node.name)
+            filters.add("status", "running")
+            let containers = try await host.docker.containers.list(filters: filters)
+            // While the swarm replaces a task (a host back from a loss) the old and the new may both run briefly.
+            guard let newest = containers.max(by: { $0.created < $1.created }) else { return (nil, "no running container") }
+            return ((host, newest.id), nil)
         }
     }
 
@@ -186,6 +214,41 @@ public struct RedisClusterSwarm: Sendable {
     func cli(in container: String, on host: SwarmHost, _ args: [String], stdin: String? = nil, seconds: Int = 20) async throws -> String {
         try await host.docker.run(["timeout", "-s", "KILL", String(seconds), "redis-cli"] + args, in: container,
                                   stdin: stdin.map { Data($0.utf8) })
+    }
+
+    /// Waits (bounded) until the manager reports `node`'s task running on its planned host.
+    func requireTaskOnPlannedHost(_ node: SwarmRedisPlan.Node, timeout: Duration) async throws {
+        let hostnames = Dictionary(try await manager.nodes.list().map { ($0.id, $0.hostname ?? "") }, uniquingKeysWith: { a, _ in a })
+        let hostname: String = try await Poll.until("a running task of \(node.name)", timeout: timeout, interval: .milliseconds(500)) {
+            let tasks = try await manager.tasks.list(filters: ["service": [node.name], "desired-state": ["running"]])
+            guard let task = tasks.first(where: \.isRunning), let hostname = task.nodeID.flatMap({ hostnames[$0] }) else {
+                return (nil, tasks.first?.status?.state ?? "no task")
+            }
+            return (hostname, nil)
+        }
+        guard hostname == node.host else { throw DockerError.invalidArgument("\(node.name) runs on \(hostname), not \(node.host)") }
+    }
+
+    /// Makes every planned master a master again (`CLUSTER FAILOVER` on it, a coordinated switch with
+    /// no write lost) after a drill promoted its replica, and waits until every node agrees.
+    ///
+    /// A host that holds two masters after a loss would take both with it in the next one (and a
+    /// cluster that loses half its masters cannot elect): this restores one master per host.
+    @discardableResult
+    public func restorePlannedMasters(progress: RecipeProgress = .silent) async throws -> [String] {
+        var switched: [String] = []
+        for master in plan.masters {
+            guard let me = try ClusterView(parsing: try await cli(master, ["cluster", "nodes"])).myself, me.role != .master else { continue }
+            progress.step("\(master.name) (\(master.host)) takes its slots back from its replica")
+            _ = try await cli(master, ["cluster", "failover"])
+            try await Poll.until("\(master.name) to be a master again", timeout: .seconds(60), interval: .milliseconds(300)) {
+                let view = try ClusterView(parsing: try await cli(master, ["cluster", "nodes"], seconds: 3))
+                return (view.myself?.role == .master, "\(master.name) is \(view.myself.map { "\($0.role)" } ?? "?")")
+            }
+            switched.append(master.name)
+        }
+        try await waitUntilHealthy(timeout: .seconds(60))
+        return switched
     }
 
     /// Waits until every node says `cluster_state:ok`, knows every node, and has its planned role and master.

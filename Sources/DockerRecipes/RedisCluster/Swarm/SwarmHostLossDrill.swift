@@ -35,9 +35,15 @@ extension RedisClusterSwarm {
     /// `redis-cli -c`, which follows the slot to its new master); a batch counts as acknowledged
     /// only when every SET said OK and a replica acknowledged. After the promotion, `cluster_state:ok`
     /// and the host's return (its nodes rejoin as replicas), every acknowledged key is read back.
+    /// `whileLost`, when given, runs once the cluster is ok again and before the host comes back
+    /// (e.g. to check that the swarm's control plane survived a manager's loss).
+    ///
+    /// The drill reaches every node through its own host's daemon, never through a manager, so it
+    /// works whichever host is lost, including the first manager.
     public func hostLossDrill(lose host: String, batchSize: Int = 10, progress: RecipeProgress = .silent,
                               cut: @Sendable () async throws -> Void,
-                              restore: @Sendable () async throws -> Void) async throws -> HostLossReport {
+                              restore: @Sendable () async throws -> Void,
+                              whileLost: (@Sendable () async throws -> Void)? = nil) async throws -> HostLossReport {
         let lostNodes = plan.nodes.filter { $0.host == host }
         let survivors = plan.nodes.filter { $0.host != host }
         guard !lostNodes.isEmpty, let anchor = survivors.first else {
@@ -108,6 +114,7 @@ extension RedisClusterSwarm {
                 (await writer.acceptedBatches >= before + 3, nil)
             }
             progress.report(.pass, String(format: "cluster_state:ok after %.1f s; the new master takes writes", clusterOKAfter))
+            if let whileLost { try await whileLost() }
         } catch {
             try? await restore()
             throw error
