@@ -9,15 +9,20 @@
 #   scripts/private-dockerd.sh status   exit 0 and print the socket when it answers, else exit 1
 #
 # Socket unix:///run/dsdk-faults/docker.sock (DSDK_PRIVATE_DOCKERD_RUN changes /run/dsdk-faults, and
-# DSDK_PRIVATE_DOCKERD_DATA /var/lib/dsdk-faults). No bridge, no iptables: containers use NetworkMode
-# none or host. Its own empty config file (the main daemon's /etc/docker/daemon.json is not read), its
-# own exec root, containerd, pid file and cgroup parent (dsdk-faults). Needs root.
+# DSDK_PRIVATE_DOCKERD_DATA /var/lib/dsdk-faults). No iptables; its default bridge is a bridge of its
+# own, dsdkfaults0 on 192.168.219.0/24, made here and removed by stop (tests use NetworkMode none or
+# host). NEVER `--bridge none`: a dockerd started with it deletes the host's docker0, the main
+# daemon's bridge (moby's removeDefaultBridgeInterface). Its own empty config file (the main daemon's
+# /etc/docker/daemon.json is not read), exec root, containerd, pid file and cgroup parent
+# (dsdk-faults). Needs root.
 set -uo pipefail
 RUN=${DSDK_PRIVATE_DOCKERD_RUN:-/run/dsdk-faults}
 DATA=${DSDK_PRIVATE_DOCKERD_DATA:-/var/lib/dsdk-faults}
 SOCK=$RUN/docker.sock
 PIDFILE=$RUN/docker.pid
 LOG=$RUN/dockerd.log
+BRIDGE=dsdkfaults0
+BRIDGE_CIDR=192.168.219.1/24
 log() { printf '[private-dockerd] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -54,6 +59,10 @@ cmd_start() {
   command -v dockerd >/dev/null || die "no dockerd (apt-get install docker.io)"
   if ping_ok; then echo "unix://$SOCK"; return 0; fi
   mkdir -p "$RUN/exec" "$DATA"
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add name "$BRIDGE" type bridge && ip addr add "$BRIDGE_CIDR" dev "$BRIDGE" && ip link set "$BRIDGE" up \
+      || die "cannot create the bridge $BRIDGE"
+  fi
   [ -f "$RUN/daemon.json" ] || echo '{}' >"$RUN/daemon.json"
   if pid=$(dockerd_pid); then
     log "dockerd $pid runs but does not answer yet"
@@ -64,7 +73,7 @@ cmd_start() {
     (
       for fd in $(ls "/proc/$BASHPID/fd"); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
       exec setsid dockerd --host "unix://$SOCK" --data-root "$DATA" --exec-root "$RUN/exec" --pidfile "$PIDFILE" \
-        --config-file "$RUN/daemon.json" --bridge none --iptables=false --ip-masq=false --ip-forward=false \
+        --config-file "$RUN/daemon.json" --bridge "$BRIDGE" --iptables=false --ip-masq=false --ip-forward=false \
         --cgroup-parent dsdk-faults >>"$LOG" 2>&1 </dev/null
     ) &
   fi
@@ -107,6 +116,7 @@ cmd_stop() {
   mounts=$(awk '{print $5}' /proc/self/mountinfo | grep -E "^($RUN|$DATA)(/|$)" || true)
   [ -z "$mounts" ] || die "mounts remain, not removing $RUN and $DATA: $mounts"
   rm -rf "$DATA" "$RUN"
+  ip link show "$BRIDGE" >/dev/null 2>&1 && ip link del "$BRIDGE"
   # The cgroup parent (cgroup v1: one folder per controller), once empty.
   for dir in /sys/fs/cgroup/*/dsdk-faults /sys/fs/cgroup/dsdk-faults; do
     [ -d "$dir" ] || continue

@@ -212,10 +212,10 @@ final class DaemonRestartLiveTests: XCTestCase {
         let started = await poll(seconds: 60) { ((try? await docker.containers.list(all: true, filters: filter))?.count ?? 0) >= 1 }
         XCTAssertTrue(started, "up created no container within 60 s")
         let atKill = (try? await docker.containers.list(all: true, filters: filter))?.count ?? -1
-        try Self.script("kill", bound: 20)
         let killed = Date()
+        try Self.script("kill", bound: 20)
         let failed = await Self.outcome(within: 60) { try await up.value }
-        print(String(format: "daemon killed during up (%d containers existed): up ended after %.2f s", atKill, Date().timeIntervalSince(killed)))
+        print(String(format: "daemon killed during up (%d containers existed): up ended %.2f s after the kill began", atKill, Date().timeIntervalSince(killed)))
         switch failed {
         case nil: XCTFail("up did not end within 60 s of the kill")
         case .success(let outcome): XCTFail("up succeeded with its daemon killed: \(outcome)")

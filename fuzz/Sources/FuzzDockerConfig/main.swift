@@ -7,11 +7,7 @@ import DockerSDK
 import Foundation
 import FuzzHarness
 
-private let directory: String = {
-    let dir = NSTemporaryDirectory() + "dockersdk-fuzz-dockerconfig-\(getpid())"
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}()
+private let directory = Fuzz.scratchDirectory("dockerconfig")
 private let path = directory + "/config.json"
 // No PATH: even a bug that ran a helper could not find one.
 private let environment = ["PATH": "/nonexistent"]
@@ -23,7 +19,7 @@ private func invalidArgument(_ what: String, _ error: any Error) {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = Fuzz.data(bytes, size)
-    guard FileManager.default.createFile(atPath: path, contents: input) else { fatalError("cannot write \(path)") }
+    Fuzz.write(input, to: path)
     let config: DockerConfigFile
     do { config = try DockerConfigFile.load(path: path, environment: environment) } catch {
         invalidArgument("load", error)
