@@ -5,7 +5,7 @@ import PackageDescription
 
 let fuzzTargets = [
     "FuzzMultiplexed", "FuzzJSONLines", "FuzzTar", "FuzzHostDiscovery",
-    "FuzzClusterNodes", "FuzzReplicaStatus", "FuzzNetworkValidation",
+    "FuzzClusterNodes", "FuzzReplicaStatus", "FuzzNetworkValidation", "FuzzHTTPHead", "FuzzDockerConfig",
 ]
 
 let package = Package(

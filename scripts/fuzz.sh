@@ -3,8 +3,8 @@
 #
 #   scripts/fuzz.sh [RUNS] [TARGET...]
 #
-# RUNS inputs per target (default 1000000), each target bounded to FUZZ_MAX_SECONDS (default 900)
-# of fuzzing; FUZZ_JOBS targets run at once (default 1). Builds fuzz/ (a package of its own that depends on this one by path, so the main build
+# RUNS inputs per target (default 1000000), each target bounded to FUZZ_MAX_SECONDS (default 3600:
+# the slowest targets run a few hundred inputs per second on a busy 2-core machine) of fuzzing; FUZZ_JOBS targets run at once (default 1). Builds fuzz/ (a package of its own that depends on this one by path, so the main build
 # and CI never compile it) with `swift build -Xswiftc -sanitize=fuzzer,address`. The seed corpus is
 # every body, stdin and output of the recorded fixtures (Fixtures/**) plus fuzz/seeds/<target>/.
 # Findings (crash-*, leak-*, timeout-*) land in .build/fuzz/artifacts/<target>/; a summary line per
@@ -14,8 +14,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-1000000}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzMultiplexed FuzzJSONLines FuzzTar FuzzHostDiscovery FuzzClusterNodes FuzzReplicaStatus FuzzNetworkValidation)
-max_seconds=${FUZZ_MAX_SECONDS:-900}
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzMultiplexed FuzzJSONLines FuzzTar FuzzHostDiscovery FuzzClusterNodes FuzzReplicaStatus
+  FuzzNetworkValidation FuzzHTTPHead FuzzDockerConfig)
+max_seconds=${FUZZ_MAX_SECONDS:-3600}
 work=$root/.build/fuzz
 mkdir -p "$work"
 

@@ -68,6 +68,9 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         case other
     }
 
+    /// How the detail of a `.cannotConnect(reason: .tls)` starts when plain HTTP went to a TLS port.
+    static let plainHTTPToTLSDetail = "no HTTP answer on a plain tcp:// connection: the daemon seems to speak TLS"
+
     /// The daemon's message, where it sent one.
     public var message: String? {
         switch self {
@@ -89,6 +92,9 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible, Lo
             case .socketMissing: "is the Docker daemon running? (start it with `dockerd`, or set DOCKER_HOST)"
             case .permissionDenied: "permission denied: run as root or add the user to the `docker` group"
             case .refused: "nothing is listening there: is the Docker daemon running?"
+            case .tls where detail.hasPrefix(Self.plainHTTPToTLSDetail):
+                "the daemon speaks TLS but the request went as plain HTTP: set DOCKER_TLS_VERIFY=1 and "
+                    + "DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem), or give a TLS configuration for the tcp:// host"
             case .tls: "the TLS handshake failed: check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) and DOCKER_TLS_VERIFY"
             case .other: "check DOCKER_HOST and the daemon"
             }

@@ -137,6 +137,12 @@ final class RemoteTransportLiveTests: XCTestCase {
         switch outcome {
         case .some(.failure(let error as DockerError)):
             print("plain HTTP to a TLS port: \(error.description)")
+            guard case .cannotConnect(_, .tls, _) = error else {
+                return XCTFail("plain HTTP to a TLS port must be .cannotConnect(.tls), got \(error.description)")
+            }
+            XCTAssertTrue(error.description.contains("speaks TLS"), error.description)
+            XCTAssertTrue(error.description.contains("DOCKER_TLS_VERIFY=1"), error.description)
+            XCTAssertTrue(error.description.contains("DOCKER_CERT_PATH"), error.description)
         case .some(let other):
             XCTFail("plain HTTP to a TLS port must fail typed, got \(other)")
         case nil:

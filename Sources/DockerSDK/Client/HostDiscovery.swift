@@ -67,7 +67,7 @@ public struct HostDiscovery: Sendable {
     public func currentContextName() throws -> String? {
         if let name = nonEmpty("DOCKER_CONTEXT") { return name }
         let path = (configDirectory as NSString).appendingPathComponent("config.json")
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let data = FileContents.read(path) else { return nil }
         struct Config: Decodable { let currentContext: String? }
         do {
             let name = try JSONDecoder().decode(Config.self, from: data).currentContext
@@ -82,7 +82,7 @@ public struct HostDiscovery: Sendable {
         let digest = SHA256Digest.hex(name)
         let dir = (configDirectory as NSString).appendingPathComponent("contexts/meta/\(digest)")
         let path = (dir as NSString).appendingPathComponent("meta.json")
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw DockerError.invalidArgument("docker context \"\(name)\" not found (no \(path))")
         }
         struct Meta: Decodable {

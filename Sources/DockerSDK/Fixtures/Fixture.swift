@@ -168,7 +168,7 @@ public struct Fixture: Codable, Sendable, Equatable {
 
     /// Reads a fixture file.
     public static func load(path: String) throws -> Fixture {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw FixtureError.missing(path: path)
         }
         do {

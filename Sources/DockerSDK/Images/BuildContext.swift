@@ -36,7 +36,7 @@ public struct BuildContextWriter: Sendable {
         let path = (directory as NSString).appendingPathComponent(".dockerignore")
         var patterns = try DockerIgnore(patterns: [])
         if FileManager.default.fileExists(atPath: path) {
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = FileContents.read(path) else {
                 throw DockerError.invalidArgument("cannot read \(path)")
             }
             patterns = try DockerIgnore(String(decoding: data, as: UTF8.self))

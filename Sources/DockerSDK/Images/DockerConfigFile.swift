@@ -66,7 +66,7 @@ public struct DockerConfigFile: Sendable {
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DockerConfigFile {
         var config = DockerConfigFile(path: path, environment: environment, auths: [:], credsStore: nil, credHelpers: [:], other: [:])
         guard FileManager.default.fileExists(atPath: path) else { return config }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw DockerError.invalidArgument("cannot read \(path)")
         }
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return config }

@@ -233,6 +233,10 @@ final class HijackSession: LoopSource, @unchecked Sendable {
                     ? "the daemon closed the connection before answering" : "truncated response head"))
             }
             received.append(contentsOf: buffer[0..<n])
+            if let first = received.first, first == 0x15 || first == 0x16, CurlTransfer.speaksTLS(host: host, responseStarted: false) {
+                // A TLS record (alert, handshake) instead of "HTTP/": plain HTTP went to a TLS port.
+                return abortHandshake(CurlTransfer.plainHTTPToTLS(host: host, detail: "a TLS record came back"))
+            }
             if received.range(of: Data("\r\n\r\n".utf8)) != nil { break }
             if received.count > 1 << 20 { return abortHandshake(DockerError.malformedResponse("response head too large")) }
         }
@@ -344,6 +348,9 @@ final class HijackSession: LoopSource, @unchecked Sendable {
         let message = String(cString: curl_easy_strerror(code))
         if phase != .open, CurlTransfer.isTLSAlert(message, host: host, responseStarted: false) {
             return .cannotConnect(host: host.description, reason: .tls, detail: message)
+        }
+        if phase != .open, received.isEmpty, CurlTransfer.speaksTLS(host: host, responseStarted: false) {
+            return CurlTransfer.plainHTTPToTLS(host: host, detail: message)
         }
         if sending { return .transport(code: Int(code.rawValue), message: "send failed: \(message)") }
         return .malformedResponse("connection failed while reading: \(message)")

@@ -361,6 +361,27 @@ enum CurlTransfer {
         return !responseStarted || message.contains("alert") || message.contains("certificate")
     }
 
+    /// Whether a failure on a plain `tcp://` host before any status line may be a TLS daemon
+    /// answering plain HTTP (it resets the connection, or sends a TLS alert instead of "HTTP/").
+    static func speaksTLS(host: DockerHost, responseStarted: Bool) -> Bool {
+        guard case .tcp = host else { return false }
+        return !responseStarted
+    }
+
+    /// The explained error for plain HTTP sent to a daemon that speaks TLS.
+    static func plainHTTPToTLS(host: DockerHost, detail: String) -> DockerError {
+        .cannotConnect(host: host.description, reason: .tls,
+                       detail: DockerError.plainHTTPToTLSDetail + " (\(detail))")
+    }
+
+    /// dockerd's (Go's) answer to plain HTTP on its TLS port, `400 Client sent an HTTP request to an HTTPS server.`,
+    /// as the explained error; nil for any other answer.
+    static func plainHTTPToTLS(host: DockerHost, status: Int, body: Data) -> DockerError? {
+        guard case .tcp = host, status == 400, body.count < 4096,
+              String(decoding: body, as: UTF8.self).contains("HTTP request to an HTTPS server") else { return nil }
+        return plainHTTPToTLS(host: host, detail: "HTTP 400: Client sent an HTTP request to an HTTPS server")
+    }
+
     /// Turns a failed transfer into a typed error.
     ///
     /// `responseStarted` says whether a status line arrived: on a TLS host, a connection that fails
@@ -385,6 +406,12 @@ enum CurlTransfer {
              CURLE_SEND_ERROR where isTLSAlert(outcome.message, host: host, responseStarted: responseStarted):
             // TLS 1.3 refuses a missing or bad client certificate after the handshake, as a read error.
             return .cannotConnect(host: host.description, reason: .tls, detail: outcome.message)
+        case CURLE_RECV_ERROR where speaksTLS(host: host, responseStarted: responseStarted),
+             CURLE_SEND_ERROR where speaksTLS(host: host, responseStarted: responseStarted),
+             CURLE_WEIRD_SERVER_REPLY where speaksTLS(host: host, responseStarted: responseStarted),
+             CURLE_UNSUPPORTED_PROTOCOL where speaksTLS(host: host, responseStarted: responseStarted):
+            // Plain HTTP to a TLS port: the peer resets, or answers with a TLS record instead of "HTTP/".
+            return plainHTTPToTLS(host: host, detail: outcome.message)
         case CURLE_OPERATION_TIMEDOUT:
             let seconds = request.timeout.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 } ?? 0
             return .timedOut(seconds: seconds)

@@ -146,7 +146,9 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         let error = call.failure(code, connects: &connects)
         counters.add(requests: 1, connections: connects)
         if let error { throw error }
-        return call.response
+        let response = call.response
+        if let tls = CurlTransfer.plainHTTPToTLS(host: host, status: response.status, body: response.body) { throw tls }
+        return response
     }
 
     public func stream(_ request: DockerRequest) async throws -> DockerStreamResponse {

@@ -24,14 +24,19 @@ struct HTTPHeadParser {
         let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
         // "HTTP/" compared byte by byte: a generic `starts(with:)` showed in profiles.
         if line.count >= 5, line[0] == 72, line[1] == 84, line[2] == 84, line[3] == 80, line[4] == 47 {
-            // "HTTP/1.1 200 OK": the status is the digits after the first space.
+            // "HTTP/1.1 200 OK": the status is the three digits after the first space; more digits
+            // make no status (0: a bad status line), not an overflow.
             var status = 0
             if var i = line.firstIndex(of: 32) {
                 while i < line.count, line[i] == 32 { i += 1 }
+                var digits = 0
                 while i < line.count, (48...57).contains(line[i]) {
+                    digits += 1
+                    if digits > 3 { break }
                     status = status * 10 + Int(line[i] - 48)
                     i += 1
                 }
+                if digits > 3 { status = 0 }
             }
             self.status = status
             headers = HTTPHeaders()
@@ -68,6 +73,54 @@ struct HTTPHeadParser {
         }
     }
 
-    /// The announced `Content-Length`, when there is one.
-    var contentLength: Int? { headers["Content-Length"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    /// The announced `Content-Length`, when there is one and it is a length (a negative or
+    /// non-numeric value counts as none).
+    var contentLength: Int? {
+        headers["Content-Length"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
+    }
+}
+
+/// The head parser's entry points for the fuzz targets (fuzz/FuzzHTTPHead): not API, no stability promise.
+@_spi(Fuzzing) public enum HTTPHeadFuzzing {
+    /// What parsing a head gave.
+    public struct Parsed: Equatable, Sendable {
+        /// The status of the last status line (0 before any, or when it was not three digits).
+        public var status: Int
+        /// The headers of the current response, in order.
+        public var headers: [String]
+        /// Whether the final head is complete.
+        public var isComplete: Bool
+        /// Where the bytes after the head start (the hijack path), nil while incomplete.
+        public var end: Int?
+    }
+
+    /// Parses `bytes` as the hijack handshake does: the whole buffer at once.
+    public static func parseHead(_ bytes: Data) -> Parsed {
+        var parser = HTTPHeadParser()
+        let end = parser.consumeHead(in: bytes)
+        return Parsed(status: parser.status, headers: parser.headers.map { "\($0.name): \($0.value)" },
+                      isComplete: parser.isComplete, end: end)
+    }
+
+    /// Parses `lines` one at a time as libcurl's header callback feeds them; stops at the first line
+    /// that completes the head. `end` is the number of lines consumed then.
+    public static func parseLines(_ lines: [Data]) -> Parsed {
+        var parser = HTTPHeadParser()
+        var end: Int?
+        for (i, line) in lines.enumerated() {
+            if line.withUnsafeBytes({ parser.consume($0) }) {
+                end = i + 1
+                break
+            }
+        }
+        return Parsed(status: parser.status, headers: parser.headers.map { "\($0.name): \($0.value)" },
+                      isComplete: parser.isComplete, end: end)
+    }
+
+    /// The announced `Content-Length` of a complete head, as the transport reads it.
+    public static func contentLength(_ bytes: Data) -> Int? {
+        var parser = HTTPHeadParser()
+        _ = parser.consumeHead(in: bytes)
+        return parser.contentLength
+    }
 }

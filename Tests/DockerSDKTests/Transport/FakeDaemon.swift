@@ -42,12 +42,21 @@ final class FakeDaemon: @unchecked Sendable {
     private var closedByPeer = 0
     private let threads = DispatchGroup()
 
-    /// Starts listening; `handler` answers each request on the connection's own thread.
-    init(handler: @escaping Handler) throws {
+    /// The loopback TCP port, when listening on TCP (`overTCP`), else 0.
+    let port: Int
+
+    /// Starts listening (on a Unix socket, or on 127.0.0.1 with `overTCP`); `handler` answers each
+    /// request on the connection's own thread.
+    init(overTCP: Bool = false, handler: @escaping Handler) throws {
         directory = NSTemporaryDirectory() + "fake-dockerd-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/docker.sock"
-        listenFD = try FakeDaemon.listen(at: path)
+        if overTCP {
+            (listenFD, port) = try FakeDaemon.listenLoopbackTCP()
+        } else {
+            listenFD = try FakeDaemon.listen(at: path)
+            port = 0
+        }
         self.handler = handler
         threads.enter()
         let thread = Thread { [self] in acceptLoop() }
@@ -62,6 +71,29 @@ final class FakeDaemon: @unchecked Sendable {
         let fd = try bindUnix(at: path)
         guard Glibc.listen(fd, backlog) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         return fd
+    }
+
+    /// A listening TCP socket on 127.0.0.1 and a port the kernel chose.
+    static func listenLoopbackTCP() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, Glibc.listen(fd, 16) == 0 else {
+            let code = errno
+            close(fd)
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// A Unix socket bound to `path` (the file exists afterwards), not listening.
@@ -218,6 +250,14 @@ final class FakeConnection: @unchecked Sendable {
         lock.lock()
         closed = true
         lock.unlock()
+    }
+
+    /// Ends the connection with a reset once the handler returns: SO_LINGER 0 makes the close
+    /// send RST on TCP (on a Unix socket the client sees a reset when input is left unread).
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
     }
 
     fileprivate func abort() {

@@ -56,6 +56,11 @@ func expectError<T: Sendable>(
     }
 }
 
+extension FakeDaemon {
+    /// Where a client reaches this daemon.
+    var host: DockerHost { port > 0 ? .tcp(host: "127.0.0.1", port: port) : .unix(path: path) }
+}
+
 extension XCTestCase {
     /// A fake daemon stopped when the test ends.
     func fakeDaemon(_ handler: @escaping FakeDaemon.Handler) throws -> FakeDaemon {
@@ -64,11 +69,18 @@ extension XCTestCase {
         return fake
     }
 
+    /// A fake daemon on 127.0.0.1 TCP, stopped when the test ends.
+    func fakeTCPDaemon(_ handler: @escaping FakeDaemon.Handler) throws -> FakeDaemon {
+        let fake = try FakeDaemon(overTCP: true, handler: handler)
+        addTeardownBlock { fake.stop() }
+        return fake
+    }
+
     /// A client to `fake` with a fixed API version (no ping) unless `apiVersion` is nil.
     func client(for fake: FakeDaemon, transport: CurlTransport? = nil, apiVersion: APIVersion? = APIVersion(1, 41),
                 environment: [String: String] = [:]) throws -> DockerClient {
-        let transport = transport ?? CurlTransport(host: .unix(path: fake.path))
-        return try DockerClient(host: .unix(path: fake.path), apiVersion: apiVersion, transport: transport,
+        let transport = transport ?? CurlTransport(host: fake.host)
+        return try DockerClient(host: fake.host, apiVersion: apiVersion, transport: transport,
                                 environment: environment)
     }
 

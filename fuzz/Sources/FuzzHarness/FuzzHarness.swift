@@ -29,6 +29,30 @@ public enum Fuzz {
         }
     }
 
+    /// A private scratch folder for targets that parse files: on tmpfs (/dev/shm) when there is one,
+    /// so that writing a file per input costs no disk I/O.
+    public static func scratchDirectory(_ name: String) -> String {
+        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
+        let dir = base + "dockersdk-fuzz-\(name)-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Replaces the file at `path` with `data` (open, truncate, write: no temporary file, no rename).
+    public static func write(_ data: Data, to path: String) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { fatalError("cannot write \(path): errno \(errno)") }
+        defer { close(fd) }
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress!.advanced(by: offset), raw.count - offset)
+                guard n > 0 else { fatalError("cannot write \(path): errno \(errno)") }
+                offset += n
+            }
+        }
+    }
+
     /// Splits an input into `count` parts at its first `count - 1` newlines (the rest is the last part).
     public static func parts(_ text: String, _ count: Int) -> [String] {
         var parts = text.split(separator: "\n", maxSplits: count - 1, omittingEmptySubsequences: false).map(String.init)

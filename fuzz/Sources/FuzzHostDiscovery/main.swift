@@ -6,11 +6,9 @@ import Foundation
 import FuzzHarness
 import Crypto
 
-private let configDir: String = {
-    let dir = NSTemporaryDirectory() + "dockersdk-fuzz-config-\(getpid())"
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}()
+private let configDir = Fuzz.scratchDirectory("config")
+/// The context folder of the previous input, removed when the next one names another context.
+nonisolated(unsafe) private var previousMetaDir: String?
 
 private func typed(_ what: String, _ body: () throws -> Void) {
     do { try body() } catch let error as DockerError {
@@ -31,10 +29,14 @@ public func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // config.json and the context's meta.json, at the paths the docker CLI uses.
     let digest = SHA256.hash(data: Array(context.utf8)).map { String(format: "%02x", $0) }.joined()
     let metaDir = configDir + "/contexts/meta/" + digest
-    try? FileManager.default.createDirectory(atPath: metaDir, withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: configDir + "/config.json", contents: Data(config.utf8))
-    FileManager.default.createFile(atPath: metaDir + "/meta.json", contents: Data(meta.utf8))
-    defer { try? FileManager.default.removeItem(atPath: metaDir) }
+    // Only one context folder exists at a time (as before), without creating and removing it per input.
+    if previousMetaDir != metaDir {
+        if let previous = previousMetaDir { try? FileManager.default.removeItem(atPath: previous) }
+        try? FileManager.default.createDirectory(atPath: metaDir, withIntermediateDirectories: true)
+        previousMetaDir = metaDir
+    }
+    Fuzz.write(Data(config.utf8), to: configDir + "/config.json")
+    Fuzz.write(Data(meta.utf8), to: metaDir + "/meta.json")
 
     let discovery = HostDiscovery(environment: ["DOCKER_CONFIG": configDir], defaultSocketPath: "/nonexistent.sock")
     typed("currentContextName") { _ = try discovery.currentContextName() }
