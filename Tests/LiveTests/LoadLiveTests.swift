@@ -6,20 +6,23 @@ import XCTest
 /// so the figures are the client's alone) sends 3,000 requests with 500 in flight through one
 /// `DockerClient`, opens 200 follow streams (logs --follow of 4 chatty busybox containers, and
 /// events) and 40 attached exec sessions, iterates some, drops them all unclosed; then its
-/// threads, descriptors and RSS must be back to the baseline taken after a warm-up: threads and
-/// descriptors exactly, RSS within +64 MB, within 30 s. The full-size run is `scripts/soak.sh load`.
+/// threads, descriptors and memory must be back to the baseline taken after a warm-up: threads and
+/// descriptors exactly, malloc's bytes in use within +16 MB and RSS within +64 MB (glibc keeps
+/// freed pages mapped), within 30 s. The full-size run is `scripts/soak.sh load`.
 final class LoadLiveTests: XCTestCase {
     struct Report: Decodable {
         struct Sample: Decodable {
             var threads: Int
             var descriptors: Int
             var rssKB: Int
+            var heapInUseKB: Int
             var namedThreads: [String]
         }
         struct Bounds: Decodable {
             var threads: Int
             var descriptors: Int
             var rssMB: Double
+            var heapMB: Double
         }
         var instance: String
         var requestsOK: Int
@@ -79,6 +82,9 @@ final class LoadLiveTests: XCTestCase {
         XCTAssertLessThanOrEqual(final.threads, report.baseline.threads, "threads" + context)
         XCTAssertLessThanOrEqual(final.descriptors, report.baseline.descriptors, "descriptors" + context)
         XCTAssertLessThanOrEqual(Double(final.rssKB) / 1024, Double(report.baseline.rssKB) / 1024 + 64, "RSS" + context)
+        XCTAssertGreaterThan(report.baseline.heapInUseKB, 0, "mallinfo2 answers")
+        XCTAssertLessThanOrEqual(Double(final.heapInUseKB) / 1024, Double(report.baseline.heapInUseKB) / 1024 + 16,
+                                 "heap in use (malloc's live bytes)" + context)
         XCTAssertEqual(report.containersLeft, 0)
         XCTAssertTrue(report.passed, "the tool's own verdict" + context)
         XCTAssertEqual(run.status, 0, context)
