@@ -41,7 +41,8 @@ swift build --build-tests -j "${JOBS:-2}" "${flags[@]}" || { echo "[sanitize] bu
 # Positive control: the sanitizer really reports (a race, a read after free) on this machine.
 canary=$scratch/sanitize-canary-$kind
 if swiftc -swift-version 5 -sanitize="$kind" -o "$canary" "$supp/canary-$kind.swift" >/dev/null 2>&1; then
-  if "$canary" 2>&1 | grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer"; then
+  canary_output=$("$canary" 2>&1)   # captured first: grep -q closing the pipe early would fail it under pipefail
+  if grep -qE "WARNING: ThreadSanitizer|ERROR: AddressSanitizer" <<<"$canary_output"; then
     echo "[sanitize] positive control: $kind sanitizer reports the canary's bug"
   else
     echo "[sanitize] positive control FAILED: the $kind sanitizer did not report the canary" >&2

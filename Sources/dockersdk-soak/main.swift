@@ -90,7 +90,7 @@ case "load":
     }
     report.containersLeft = await pool.removeAll()
     report.passed = report.passed && report.containersLeft == 0
-    let b = report.baseline
+
     print("""
         requests: \(report.requestsOK) ok, \(report.requestErrors) failed (\(report.requests) asked, \(report.maxInFlightSeen) in flight at most)
         streams: \(report.streamsOpened) opened (\(report.streamsIterated) iterated), sessions: \(report.sessionsOpened) opened (\(report.sessionsIterated) iterated), all dropped
