@@ -105,6 +105,7 @@ case "load":
         settled: \(report.settledAfter.map { String(format: "within %.1f s", $0) } ?? "NOT within \(report.settleSeconds) s"); containers left: \(report.containersLeft)
         verdict: \(report.passed ? "PASS" : "FAIL")
         """)
+    if !report.memoryMeasured { print("memory not measured: malloc is not glibc's (a sanitizer build); threads and descriptors were") }
     if !report.errorSamples.isEmpty { print("errors: \(report.errorSamples)") }
     if !report.newDescriptors.isEmpty { print("descriptors not open at the baseline: \(report.newDescriptors)") }
     write(report, to: options.json)
