@@ -58,6 +58,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "dockersdk-bench", dependencies: ["DockerSDK"]),
+        // Leak, load and soak checks against the live daemon (scripts/soak.sh, LoadLiveTests).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),   // glibc's mallinfo2/malloc_trim, for the soak tool
+        .executableTarget(name: "dockersdk-soak", dependencies: ["DockerSDK", "CMalloc"]),
         .target(name: "DockerTesting", dependencies: ["DockerSDK", "DockerRecipes"]),
         .executableTarget(name: "dockertesting-reaper", dependencies: ["DockerSDK"]),
         .executableTarget(name: "DockerTestingSigkillChild", dependencies: ["DockerTesting", "DockerSDK"],
