@@ -50,7 +50,8 @@ final class TransportLiveTests: XCTestCase {
 
             let settled = await TransportLive.poll(seconds: 15) {
                 (try? TransportLive.count("/proc/self/fd")).map { $0 <= descriptors } ?? false
-                    && (try? TransportLive.threads()).map { $0.own == threads.own && $0.all <= threads.all + 1 } ?? false
+                    // (all: Dispatch's idle workers, which the test's own async work starts, leave on their own time)
+                    && (try? TransportLive.threads()).map { $0.own == threads.own && $0.all <= threads.all + 3 } ?? false
             }
             let now = try TransportLive.threads()
             let nowDescriptors = try TransportLive.count("/proc/self/fd")
