@@ -91,6 +91,8 @@ static inline int dsdk_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOE
 
 #include <errno.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /// A close-on-exec epoll instance.
 static inline int dsdk_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
@@ -106,13 +108,26 @@ static inline int dsdk_epoll_ctl(int ep, int op, int fd, short events) {
     return epoll_ctl(ep, how, fd, &e) == 0 ? 0 : errno;
 }
 
-/// Waits at most `ns` nanoseconds (negative: forever; rounded up to milliseconds) for at most
-/// `max` (<= 256) ready descriptors, written to `fds` with their poll-style `revents`.
+/// Waits at most `ns` nanoseconds (negative: forever) for at most `max` (<= 256) ready
+/// descriptors, written to `fds` with their poll-style `revents`. epoll_pwait2 keeps the
+/// nanoseconds (a curl timer "due now" must not become a 1 ms sleep); kernels without it
+/// (before 5.11) fall back to epoll_wait, rounded up to milliseconds.
 static inline int dsdk_epoll_wait_ns(int ep, int *fds, short *revents, int max, long long ns) {
     struct epoll_event events[256];
     if (max > 256) max = 256;
-    int timeout = ns < 0 ? -1 : ns > 2000000000000LL ? 2000000 : (int)((ns + 999999) / 1000000);
-    int n = epoll_wait(ep, events, max, timeout);
+    int n = -1;
+    int done = 0;
+#ifdef SYS_epoll_pwait2
+    if (ns >= 0) {
+        struct timespec t = { (time_t)(ns / 1000000000LL), (long)(ns % 1000000000LL) };
+        n = (int)syscall(SYS_epoll_pwait2, ep, events, max, &t, NULL, 0);
+        done = !(n < 0 && errno == ENOSYS);
+    }
+#endif
+    if (!done) {
+        int timeout = ns < 0 ? -1 : ns > 2000000000000LL ? 2000000 : (int)((ns + 999999) / 1000000);
+        n = epoll_wait(ep, events, max, timeout);
+    }
     for (int i = 0; i < n; i++) {
         uint32_t e = events[i].events;
         fds[i] = events[i].data.fd;

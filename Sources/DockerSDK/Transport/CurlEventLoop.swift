@@ -606,7 +606,9 @@ final class CurlEventLoop: @unchecked Sendable {
     /// timer is due, and hands what is ready to its owner. The work per wake-up grows with the
     /// descriptors that are ready, the attached lanes and the hijacked connections, never with the
     /// number of transfers in the main multi handle.
-    private func waitOnce(now: UInt64, sleep: Bool) {
+    private func waitOnce(now _: UInt64, sleep: Bool) {
+        // Read again: the timers and jobs that ran since may have set a timer "due now".
+        let now = monotonicNanos()
         var deadline = main.deadline ?? .max
         for multi in multis.values { if let d = multi.deadline { deadline = min(deadline, d) } }
         for entry in sources.values { if let d = entry.source.deadline { deadline = min(deadline, d) } }
