@@ -87,4 +87,54 @@ static inline void dsdk_name_thread(const char *name) { prctl(PR_SET_NAME, name,
 /// A non-blocking, close-on-exec eventfd for waking the event loop.
 static inline int dsdk_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
+// MARK: - epoll, for the event loop (O(ready) per wake-up instead of poll's O(descriptors))
+
+#include <errno.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/// A close-on-exec epoll instance.
+static inline int dsdk_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+/// Adds (op 0), changes (op 1) or removes (op 2) `fd`, level-triggered, for poll-style `events`
+/// (POLLIN, POLLOUT). Returns 0, or the errno.
+static inline int dsdk_epoll_ctl(int ep, int op, int fd, short events) {
+    struct epoll_event e;
+    e.events = ((events & POLLIN) ? EPOLLIN : 0) | ((events & POLLOUT) ? EPOLLOUT : 0);
+    e.data.u64 = 0;
+    e.data.fd = fd;
+    int how = op == 0 ? EPOLL_CTL_ADD : op == 1 ? EPOLL_CTL_MOD : EPOLL_CTL_DEL;
+    return epoll_ctl(ep, how, fd, &e) == 0 ? 0 : errno;
+}
+
+/// Waits at most `ns` nanoseconds (negative: forever) for at most `max` (<= 256) ready
+/// descriptors, written to `fds` with their poll-style `revents`. epoll_pwait2 keeps the
+/// nanoseconds (a curl timer "due now" must not become a 1 ms sleep); kernels without it
+/// (before 5.11) fall back to epoll_wait, rounded up to milliseconds.
+static inline int dsdk_epoll_wait_ns(int ep, int *fds, short *revents, int max, long long ns) {
+    struct epoll_event events[256];
+    if (max > 256) max = 256;
+    int n = -1;
+    int done = 0;
+#ifdef SYS_epoll_pwait2
+    if (ns >= 0) {
+        struct timespec t = { (time_t)(ns / 1000000000LL), (long)(ns % 1000000000LL) };
+        n = (int)syscall(SYS_epoll_pwait2, ep, events, max, &t, NULL, 0);
+        done = !(n < 0 && errno == ENOSYS);
+    }
+#endif
+    if (!done) {
+        int timeout = ns < 0 ? -1 : ns > 2000000000000LL ? 2000000 : (int)((ns + 999999) / 1000000);
+        n = epoll_wait(ep, events, max, timeout);
+    }
+    for (int i = 0; i < n; i++) {
+        uint32_t e = events[i].events;
+        fds[i] = events[i].data.fd;
+        revents[i] = (short)(((e & EPOLLIN) ? POLLIN : 0) | ((e & EPOLLOUT) ? POLLOUT : 0)
+                             | ((e & EPOLLHUP) ? POLLHUP : 0) | ((e & EPOLLERR) ? POLLERR : 0));
+    }
+    return n;
+}
+
 #endif

@@ -11,7 +11,7 @@ struct Row: Codable {
     var target: String?
     var note: String?
 
-    var higherIsBetter: Bool { unit != "us" }
+    var higherIsBetter: Bool { unit == "req/s" || unit == "MB/s" }
 }
 
 /// Runs every row, interleaving the clients in rounds so load from elsewhere falls on all alike.
@@ -151,8 +151,16 @@ struct Bench {
             }
         }
         if options.runs("waits") { rows.append(contentsOf: try await openWaits()) }
-        if options.runs("logs") && options.logMB > 0 || options.runs("replay") && options.logMB > 0 {
+        if options.runs("logs") && options.logMB > 0 || options.runs("replay") && options.logMB > 0
+            || options.runs("rss") && options.logMB > 0 {
             rows.append(contentsOf: try await LogRows(bench: self).run())
+        }
+        if options.runs("footprint") || options.runs("rss") && options.logMB == 0 {
+            let ticker = try await resources.container(["sh", "-c", "while true; do echo tick; sleep 1; done"],
+                                                       name: "ticker", start: true)
+            let footprint = FootprintRows(bench: self)
+            if options.runs("footprint") { rows.append(contentsOf: try await footprint.threadsAndDescriptors(ticker: ticker)) }
+            if options.runs("rss") && options.logMB == 0 { rows.append(try footprint.peakRSS(log: nil, ticker: ticker)) }
         }
         if options.runs("decode") { rows.append(contentsOf: try await DecodeRows(bench: self, target: target, listPath: listPath).run()) }
         print(String(format: "(ran %.0f s)", Date().timeIntervalSince(started)))

@@ -61,6 +61,12 @@ struct LogRows {
             }
             rows.append(row)
         }
+        if options.runs("rss") {
+            let ticker = try await bench.resources.container(["sh", "-c", "while true; do echo tick; sleep 1; done"],
+                                                             name: "rss-ticker", start: true)
+            rows.append(try FootprintRows(bench: bench).peakRSS(log: id, ticker: ticker))
+            try await docker.containers.remove(ticker, force: true)
+        }
         try await docker.containers.remove(id, force: true)
         return rows
     }

@@ -19,6 +19,10 @@ struct BenchOptions {
     var waits = 1000
     /// Megabytes of the log-stream rows (0 skips them).
     var logMB = 200
+    /// Follow streams held open in the footprint and peak-RSS rows.
+    var followStreams = 1000
+    /// Hijacked sessions (attached `cat` execs) held open in the footprint row.
+    var sessions = 200
     var python = true
     var dockerCLI = true
     var cBaseline: String?
@@ -29,9 +33,9 @@ struct BenchOptions {
 
     static let usage = """
         usage: dockersdk-bench [--socket PATH] [--rounds N] [--iterations N] [--lifecycle N] [--execs N] [--cli N]
-                               [--seconds S] [--waits N] [--log-mb N] [--no-python] [--no-cli]
+                               [--seconds S] [--waits N] [--log-mb N] [--streams N] [--sessions N] [--no-python] [--no-cli]
                                [--c-baseline EXE] [--python-baseline FILE] [--results FILE] [--only ROW,ROW]
-        rows: ping inspect list lifecycle exec concurrent waits logs replay decode
+        rows: ping inspect list lifecycle exec concurrent waits logs replay footprint rss decode
         """
 
     init(arguments: [String]) {
@@ -50,6 +54,8 @@ struct BenchOptions {
             case "--seconds": seconds = min(max(rest.popFirst().flatMap(Double.init) ?? seconds, 0.5), 30)
             case "--waits": waits = number(waits, 1...5000)
             case "--log-mb": logMB = number(logMB, 0...2048)
+            case "--streams": followStreams = number(followStreams, 1...5000)
+            case "--sessions": sessions = number(sessions, 0...1000)
             case "--no-python": python = false
             case "--no-cli": dockerCLI = false
             case "--c-baseline": cBaseline = rest.popFirst()

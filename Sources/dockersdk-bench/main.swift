@@ -6,6 +6,15 @@ import Foundation
 // baseline, checks docker-py and the CLI). Everything it creates is labelled and removed.
 
 signal(SIGPIPE, SIG_IGN)
+if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--child" {
+    do {
+        try await BenchChild.run(Array(CommandLine.arguments.dropFirst()))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("dockersdk-bench child: \(error)\n".utf8))
+        exit(1)
+    }
+}
 let options = BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
 do {
     let bench = try await Bench(options: options)

@@ -44,24 +44,30 @@ public struct ContainerOutput: AsyncSequence, Sendable {
         let multiplexed: Bool
         var decoder = MultiplexedStreamDecoder()
         var pending: [OutputChunk] = []
+        /// The next chunk of `pending` to hand out.
+        var nextIndex = 0
         var done = false
 
         /// The next chunk; nil at the end of the output.
         public mutating func next() async throws -> OutputChunk? {
-            while pending.isEmpty {
+            while nextIndex == pending.count {
                 if done { return nil }
                 guard let data = try await bytes.next() else {
                     done = true
                     if multiplexed { try decoder.finish() }
                     return nil
                 }
+                nextIndex = 0
                 if multiplexed {
                     pending = try decoder.feed(data)
                 } else if !data.isEmpty {
                     pending = [OutputChunk(stream: .stdout, data: data)]
+                } else {
+                    pending = []
                 }
             }
-            return pending.removeFirst()
+            defer { nextIndex += 1 }
+            return pending[nextIndex]
         }
     }
 }

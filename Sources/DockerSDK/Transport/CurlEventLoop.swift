@@ -3,19 +3,30 @@ import Foundation
 
 // # How the libcurl transport runs requests
 //
-// Threads: ONE event-loop thread per `CurlTransport` (so per `DockerClient`), whatever the number
-// of open calls, streams and hijacked connections; it exists only while something is in flight
-// and is started again on demand. Nothing else is a thread of ours: calls also run for a moment
-// on the calling task's own thread (below). (libcurl's threaded resolver may start a short-lived
-// thread to resolve a tcp:// host *name*; unix sockets and IP addresses never do.)
+// Threads: a FIXED group of event loops per `CurlTransport` (so per `DockerClient`): one per core,
+// at most 4 (`CurlLoopGroup.defaultThreadCount`; 2 on the 2-core machines this was measured on;
+// DOCKERSDK_LOOP_THREADS=1...4 overrides it), whatever the number of open calls, streams and
+// hijacked connections. The threads start together when the first one is needed and end when the
+// transport is gone and nothing is in flight. Nothing else is a thread of ours: calls also run for
+// a moment on the calling task's own thread (below). (libcurl's threaded resolver may start a
+// short-lived thread to resolve a tcp:// host *name*; unix sockets and IP addresses never do.)
 //
-// The loop drives curl multi handles in socket-action mode (CURLMOPT_SOCKETFUNCTION and
+// Why several loops: with one loop thread, every transfer the loop finishes (head parsing, body
+// copies, the continuation's resume) is serial on one core, which capped 8 and 64 concurrent
+// inspects at 0.50x and 0.41x of 8 C threads. Each call, stream or hijacked connection is dealt to
+// the next loop in turn and stays there; lanes and easy handles are one pool shared by the group.
+//
+// Each loop drives its curl multi handles in socket-action mode (CURLMOPT_SOCKETFUNCTION and
 // TIMERFUNCTION tell which descriptors and timer each one needs) plus raw descriptors (hijacked
-// connections) with one poll(2) over all of them and an eventfd to be woken; every state change
-// coming from other threads is a job posted to the loop's inbox. Nothing ever blocks the loop:
-// libcurl does non-blocking I/O, a slow stream consumer pauses its transfer with
-// CURL_WRITEFUNC_PAUSE and is resumed with curl_easy_pause from the loop once it has drained,
-// and a hijacked connection reads and writes its socket independently as it becomes ready.
+// connections) with epoll: a descriptor is registered when curl (or the connection) asks for it
+// and changed or removed when that changes, so the work per wake-up grows with the descriptors
+// that are ready, the lanes handed over and the hijacked connections, never with the number of
+// transfers held (poll(2) over 1,000 open `wait`s walked and re-registered 1,000 descriptors on
+// every wake-up). An eventfd wakes it; every state change coming from other threads is a job
+// posted to the loop's inbox. Nothing ever blocks the loop: libcurl does non-blocking I/O, a slow
+// stream consumer pauses its transfer with CURL_WRITEFUNC_PAUSE and is resumed with
+// curl_easy_pause from the loop once it has drained, and a hijacked connection reads and writes
+// its socket independently as it becomes ready.
 //
 // Why a fast path: what separates an async design from a C loop with one reused handle is the
 // number of thread wake-ups per request (measured: each extra one costs 15-20 us here), not Swift
@@ -80,6 +91,9 @@ final class CurlMulti: @unchecked Sendable {
     private(set) var active: [UnsafeMutableRawPointer: CurlRequest] = [:]
     /// Kept between inline drives: no allocation per call.
     private var pollBuffer: [pollfd] = []
+    /// The loop that polls this handle's descriptors while it is attached to it (nil while a task
+    /// drives it inline): told of every change of the descriptors curl wants.
+    fileprivate weak var loop: CurlEventLoop?
 
     init(maxConnects: Int) throws {
         _ = curlGlobalInit
@@ -121,6 +135,7 @@ final class CurlMulti: @unchecked Sendable {
         case Int32(CURL_POLL_INOUT): sockets[fd] = Int16(POLLIN | POLLOUT)
         default: sockets[fd] = 0
         }
+        loop?.socketChanged(fd, events: sockets[fd] ?? 0, of: self)
     }
 
     fileprivate func updateTimer(_ ms: Int) {
@@ -225,42 +240,204 @@ protocol LoopSource: AnyObject {
     func timerFired(now: UInt64)
 }
 
-/// The event-loop thread of one transport, with its pools of lanes and easy handles.
-final class CurlEventLoop: @unchecked Sendable {
-    /// How long a calling task drives its lane before handing it to the loop.
-    static let inlineBudget: UInt64 = 2_000_000
+/// The lanes and easy handles of one transport, shared by its loops, and the count of calls
+/// running inline.
+final class CurlHandlePool: @unchecked Sendable {
     /// How many calls may run inline at once.
     let inlineLimit = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
     /// How many idle lanes (each with a connection) are kept.
     let maxIdleLanes: Int
-    /// How many idle easy handles the main multi handle keeps.
+    /// How many idle easy handles the loops' main multi handles keep.
     let maxIdleEasies = 16
 
+    private let lock = NSLock()
+    private var inlineRunning = 0
+    private var idleLanes: [CurlLane] = []
+    private var idleEasies: [CurlEasy] = []
+
+    init() {
+        maxIdleLanes = inlineLimit + 2
+    }
+
+    func takeInlineLane() -> CurlLane? {
+        lock.lock()
+        guard inlineRunning < inlineLimit else {
+            lock.unlock()
+            return nil
+        }
+        inlineRunning += 1
+        let lane = idleLanes.popLast()
+        lock.unlock()
+        if let lane { return lane }
+        if let lane = try? CurlLane() { return lane }
+        endInline()
+        return nil
+    }
+
+    func endInline() {
+        lock.withLock { inlineRunning -= 1 }
+    }
+
+    func putLane(_ lane: CurlLane) {
+        lock.lock()
+        if idleLanes.count < maxIdleLanes {
+            idleLanes.append(lane)
+            lock.unlock()
+        } else {
+            lock.unlock()   // freed here, with its connection
+        }
+    }
+
+    func takeEasy() throws -> CurlEasy {
+        if let easy = lock.withLock({ idleEasies.popLast() }) { return easy }
+        return try CurlEasy()
+    }
+
+    func putEasy(_ easy: CurlEasy) {
+        lock.withLock {
+            if idleEasies.count < maxIdleEasies { idleEasies.append(easy) }
+        }
+    }
+}
+
+/// The fixed set of event loops of one transport: `threadCount` loops, each with its own thread,
+/// epoll instance and main multi handle; calls, streams and hijacked connections are dealt to them
+/// in turn and stay on their loop until they end.
+final class CurlLoopGroup: @unchecked Sendable {
+    /// How many loop threads a transport runs: one per core, at most 4 (at least 1);
+    /// `DOCKERSDK_LOOP_THREADS` (1-4) overrides it, for comparing in benchmarks.
+    static var defaultThreadCount: Int {
+        if let text = ProcessInfo.processInfo.environment["DOCKERSDK_LOOP_THREADS"], let n = Int(text), (1...4).contains(n) {
+            return n
+        }
+        return min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    let loops: [CurlEventLoop]
+    let pool: CurlHandlePool
+    private let lock = NSLock()
+    private var turn = 0
+    private var started = false
+
+    init(threads: Int = CurlLoopGroup.defaultThreadCount) throws {
+        let pool = CurlHandlePool()
+        self.pool = pool
+        var loops: [CurlEventLoop] = []
+        for _ in 0..<max(1, threads) { loops.append(try CurlEventLoop(pool: pool)) }
+        self.loops = loops
+        for loop in loops {
+            loop.onThreadStart = { [unowned self] in startAll() }
+        }
+    }
+
+    /// The loop for the next call (in turn).
+    func next() -> CurlEventLoop {
+        if loops.count == 1 { return loops[0] }
+        lock.lock()
+        let index = turn
+        turn = turn + 1 == loops.count ? 0 : turn + 1
+        lock.unlock()
+        return loops[index]
+    }
+
+    /// When the first loop thread starts, the others start too: the thread count does not change
+    /// with which calls come first (they sleep in epoll_wait until work comes).
+    private func startAll() {
+        let first = lock.withLock {
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        for loop in loops { loop.post {} }
+    }
+
+    /// The transport is gone: each thread ends once nothing is left in flight on its loop.
+    func release() {
+        for loop in loops { loop.release() }
+    }
+}
+
+/// One event-loop thread of a transport.
+final class CurlEventLoop: @unchecked Sendable {
+    /// How long a calling task drives its lane before handing it to the loop.
+    static let inlineBudget: UInt64 = 2_000_000
+    /// Ready descriptors taken per epoll_wait.
+    private static let batch: Int32 = 128
+
+    let pool: CurlHandlePool
+    /// How many calls may run inline at once.
+    var inlineLimit: Int { pool.inlineLimit }
+    /// Runs (once set) when this loop's thread starts.
+    fileprivate var onThreadStart: (() -> Void)?
+
     private let wakeFD: Int32
+    private let epollFD: Int32
     private let lock = NSLock()
     private var inbox: [() -> Void] = []
     private var wakePending = false
     private var running = false
     private var ownerGone = false
-    private var inlineRunning = 0
-    private var idleLanes: [CurlLane] = []
-    private var idleEasies: [CurlEasy] = []
 
     // Loop-thread state.
     let main: CurlMulti
     private var multis: [ObjectIdentifier: CurlMulti] = [:]
-    private var sources: [ObjectIdentifier: any LoopSource] = [:]
+    private var sources: [ObjectIdentifier: SourceEntry] = [:]
+    /// Who gets the events of each descriptor registered with epoll, and which events it wants.
+    private var registered: [Int32: Registration] = [:]
+    private var readyFDs = [Int32](repeating: 0, count: Int(CurlEventLoop.batch))
+    private var readyEvents = [Int16](repeating: 0, count: Int(CurlEventLoop.batch))
 
-    init() throws {
+    private enum Target {
+        case multi(CurlMulti)
+        case source(any LoopSource)
+    }
+
+    private struct Registration {
+        var owner: ObjectIdentifier
+        var events: Int16
+        var target: Target
+    }
+
+    /// A source and what is registered for it.
+    private final class SourceEntry {
+        let source: any LoopSource
+        var fd: Int32 = -1
+        var events: Int16 = 0
+        init(_ source: any LoopSource) { self.source = source }
+    }
+
+    init(pool: CurlHandlePool) throws {
+        self.pool = pool
         let fd = dsdk_eventfd()
         guard fd >= 0 else { throw DockerError.transport(code: -1, message: "eventfd failed: \(String(cString: strerror(errno)))") }
+        let ep = dsdk_epoll_create()
+        guard ep >= 0 else {
+            let message = String(cString: strerror(errno))
+            Foundation.close(fd)
+            throw DockerError.transport(code: -1, message: "epoll_create1 failed: \(message)")
+        }
         wakeFD = fd
-        main = try CurlMulti(maxConnects: 8)
-        maxIdleLanes = inlineLimit + 2
+        epollFD = ep
+        do {
+            main = try CurlMulti(maxConnects: 8)
+        } catch {
+            Foundation.close(fd)
+            Foundation.close(ep)
+            throw error
+        }
+        _ = dsdk_epoll_ctl(ep, 0, fd, Int16(POLLIN))
+        main.loop = self
+    }
+
+    /// A loop of its own (one thread, its own pools).
+    convenience init() throws {
+        try self.init(pool: CurlHandlePool())
     }
 
     deinit {
+        main.loop = nil
         Foundation.close(wakeFD)
+        Foundation.close(epollFD)
     }
 
     // MARK: - Called from any thread
@@ -279,6 +456,7 @@ final class CurlEventLoop: @unchecked Sendable {
             thread.name = "dockersdk-loop"
             thread.stackSize = 512 << 10
             thread.start()
+            onThreadStart?()
         } else if wake {
             var one: UInt64 = 1
             _ = Foundation.write(wakeFD, &one, 8)
@@ -292,75 +470,104 @@ final class CurlEventLoop: @unchecked Sendable {
     }
 
     /// Takes an inline slot and a lane, or nil when `inlineLimit` calls already run inline.
-    func takeInlineLane() -> CurlLane? {
-        lock.lock()
-        guard inlineRunning < inlineLimit else {
-            lock.unlock()
-            return nil
-        }
-        inlineRunning += 1
-        let lane = idleLanes.popLast()
-        lock.unlock()
-        if let lane { return lane }
-        if let lane = try? CurlLane() { return lane }
-        endInline()
-        return nil
-    }
+    func takeInlineLane() -> CurlLane? { pool.takeInlineLane() }
 
     /// The inline phase of a call ended (the lane is handed back or over separately).
-    func endInline() {
-        lock.withLock { inlineRunning -= 1 }
-    }
+    func endInline() { pool.endInline() }
 
     /// A lane whose transfer ended, back in the pool.
-    func putLane(_ lane: CurlLane) {
-        lock.lock()
-        if idleLanes.count < maxIdleLanes {
-            idleLanes.append(lane)
-            lock.unlock()
-        } else {
-            lock.unlock()   // freed here, with its connection
-        }
-    }
+    func putLane(_ lane: CurlLane) { pool.putLane(lane) }
 
-    /// An easy handle for the main multi handle.
-    func takeEasy() throws -> CurlEasy {
-        if let easy = lock.withLock({ idleEasies.popLast() }) { return easy }
-        return try CurlEasy()
-    }
+    /// An easy handle for a main multi handle.
+    func takeEasy() throws -> CurlEasy { try pool.takeEasy() }
 
-    func putEasy(_ easy: CurlEasy) {
-        lock.withLock {
-            if idleEasies.count < maxIdleEasies { idleEasies.append(easy) }
-        }
-    }
+    func putEasy(_ easy: CurlEasy) { pool.putEasy(easy) }
 
     // MARK: - Loop thread only
 
     /// Starts polling `multi` (a lane handed over mid-transfer, a hijack's connect).
     func attach(_ multi: CurlMulti) {
-        multis[ObjectIdentifier(multi)] = multi
+        let id = ObjectIdentifier(multi)
+        multis[id] = multi
+        multi.loop = self
+        for (fd, events) in multi.sockets { setInterest(fd, events: events, owner: id, target: .multi(multi)) }
     }
 
     func detach(_ multi: CurlMulti) {
-        multis[ObjectIdentifier(multi)] = nil
+        let id = ObjectIdentifier(multi)
+        guard multis.removeValue(forKey: id) != nil else { return }
+        multi.loop = nil
+        for fd in multi.sockets.keys { removeInterest(fd, owner: id) }
     }
 
     func attach(_ source: any LoopSource) {
-        sources[ObjectIdentifier(source)] = source
+        let id = ObjectIdentifier(source)
+        guard sources[id] == nil else { return }
+        let entry = SourceEntry(source)
+        sources[id] = entry
+        sync(entry, id: id)
     }
 
     func detach(_ source: any LoopSource) {
-        sources[ObjectIdentifier(source)] = nil
+        let id = ObjectIdentifier(source)
+        guard let entry = sources.removeValue(forKey: id) else { return }
+        if entry.fd >= 0 { removeInterest(entry.fd, owner: id) }
+    }
+
+    /// What curl wants of `fd` changed (from the multi handle's socket callback).
+    fileprivate func socketChanged(_ fd: Int32, events: Int16, of multi: CurlMulti) {
+        let id = ObjectIdentifier(multi)
+        if events == 0 {
+            removeInterest(fd, owner: id)
+        } else {
+            setInterest(fd, events: events, owner: id, target: .multi(multi))
+        }
+    }
+
+    private func setInterest(_ fd: Int32, events: Int16, owner: ObjectIdentifier, target: Target) {
+        guard events != 0 else { return removeInterest(fd, owner: owner) }
+        if let current = registered[fd] {
+            if current.owner == owner && current.events == events { return }
+            if dsdk_epoll_ctl(epollFD, 1, fd, events) == ENOENT { _ = dsdk_epoll_ctl(epollFD, 0, fd, events) }
+        } else if dsdk_epoll_ctl(epollFD, 0, fd, events) == EEXIST {
+            _ = dsdk_epoll_ctl(epollFD, 1, fd, events)
+        }
+        registered[fd] = Registration(owner: owner, events: events, target: target)
+    }
+
+    /// Stops watching `fd` if `owner` registered it (a descriptor number may have passed to
+    /// someone else in between).
+    private func removeInterest(_ fd: Int32, owner: ObjectIdentifier) {
+        guard let current = registered[fd], current.owner == owner else { return }
+        registered[fd] = nil
+        _ = dsdk_epoll_ctl(epollFD, 2, fd, 0)   // fails harmlessly when the descriptor is already closed
+    }
+
+    /// Registers what a source wants now, when it changed.
+    private func sync(_ entry: SourceEntry, id: ObjectIdentifier) {
+        let fd = entry.source.fd
+        let events = fd >= 0 ? entry.source.wantedEvents : 0
+        guard fd != entry.fd || events != entry.events else { return }
+        if entry.fd >= 0 && entry.fd != fd { removeInterest(entry.fd, owner: id) }
+        entry.fd = fd
+        entry.events = events
+        if fd >= 0 {
+            if events == 0 {
+                removeInterest(fd, owner: id)
+            } else {
+                setInterest(fd, events: events, owner: id, target: .source(entry.source))
+            }
+        }
     }
 
     private func run() {
         dsdk_name_thread("dockersdk-loop")
         while true {
-            // In functions of their own, so that nothing they held stays alive while the loop polls.
+            // In functions of their own, so that nothing they held stays alive while the loop waits.
             runJobs()
             let now = monotonicNanos()
             runTimers(now: now)
+            for (id, entry) in sources { sync(entry, id: id) }
 
             lock.lock()
             let idle = inbox.isEmpty && main.isIdle && multis.isEmpty && sources.isEmpty
@@ -373,7 +580,7 @@ final class CurlEventLoop: @unchecked Sendable {
             lock.unlock()
             // Jobs waiting: look at the descriptors without sleeping, so that a stream of jobs
             // cannot keep the loop from serving sockets.
-            pollOnce(now: now, sleep: !hasJobs)
+            waitOnce(now: now, sleep: !hasJobs)
         }
     }
 
@@ -387,56 +594,52 @@ final class CurlEventLoop: @unchecked Sendable {
     }
 
     private func runTimers(now: UInt64) {
-        let all = [main] + Array(multis.values)
-        for multi in all { multi.runTimerIfDue(now: now) }
-        for source in Array(sources.values) {
-            if let deadline = source.deadline, deadline <= now { source.timerFired(now: now) }
+        main.runTimerIfDue(now: now)
+        for multi in multis.values { multi.runTimerIfDue(now: now) }
+        for entry in sources.values {
+            if let deadline = entry.source.deadline, deadline <= now { entry.source.timerFired(now: now) }
         }
-        finishTransfers(all)
+        finishTransfers()
     }
 
-    /// Polls every descriptor the multi handles and sources want (and the eventfd) once, until the
-    /// nearest timer, and hands what is ready to its owner.
-    private func pollOnce(now: UInt64, sleep: Bool) {
-        let all = [main] + Array(multis.values)
-        var fds = [pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
-        var multiOf: [CurlMulti?] = [nil]
-        var sourceOf: [(any LoopSource)?] = [nil]
-        var deadline: UInt64 = .max
-        for multi in all {
-            for (fd, events) in multi.sockets {
-                fds.append(pollfd(fd: fd, events: events, revents: 0))
-                multiOf.append(multi)
-                sourceOf.append(nil)
-            }
-            if let d = multi.deadline { deadline = min(deadline, d) }
-        }
-        for source in sources.values {
-            if let d = source.deadline { deadline = min(deadline, d) }
-            let events = source.wantedEvents
-            guard source.fd >= 0, events != 0 else { continue }
-            fds.append(pollfd(fd: source.fd, events: events, revents: 0))
-            multiOf.append(nil)
-            sourceOf.append(source)
-        }
+    /// Waits on epoll until a registered descriptor is ready, the eventfd is written or the nearest
+    /// timer is due, and hands what is ready to its owner. The work per wake-up grows with the
+    /// descriptors that are ready, the attached lanes and the hijacked connections, never with the
+    /// number of transfers in the main multi handle.
+    private func waitOnce(now _: UInt64, sleep: Bool) {
+        // Read again: the timers and jobs that ran since may have set a timer "due now".
+        let now = monotonicNanos()
+        var deadline = main.deadline ?? .max
+        for multi in multis.values { if let d = multi.deadline { deadline = min(deadline, d) } }
+        for entry in sources.values { if let d = entry.source.deadline { deadline = min(deadline, d) } }
         let wait: Int64 = !sleep ? 0 : deadline == .max ? -1 : Int64(deadline > now ? deadline - now : 0)
-        let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), wait) }
+        let ready = readyFDs.withUnsafeMutableBufferPointer { fds in
+            readyEvents.withUnsafeMutableBufferPointer { events in
+                dsdk_epoll_wait_ns(epollFD, fds.baseAddress, events.baseAddress, Self.batch, wait)
+            }
+        }
         guard ready > 0 else { return }
-        for i in fds.indices where fds[i].revents != 0 {
-            if i == 0 {
+        for i in 0..<Int(ready) {
+            let fd = readyFDs[i]
+            let revents = readyEvents[i]
+            if fd == wakeFD {
                 var value: UInt64 = 0
                 _ = Foundation.read(wakeFD, &value, 8)
-            } else if let multi = multiOf[i] {
-                multi.socketReady(fds[i].fd, revents: fds[i].revents)
-            } else {
-                sourceOf[i]?.ready(revents: fds[i].revents)
+                continue
+            }
+            // Looked up now: an earlier event of this batch may have ended its owner.
+            switch registered[fd]?.target {
+            case .multi(let multi)?: multi.socketReady(fd, revents: revents)
+            case .source(let source)?: source.ready(revents: revents)
+            case nil: break
             }
         }
-        finishTransfers(all)
+        finishTransfers()
     }
 
-    private func finishTransfers(_ all: [CurlMulti]) {
-        for multi in all {
+    private func finishTransfers() {
+        for (request, code) in main.takeFinished() { request.finished(code) }
+        for multi in multis.values {
             for (request, code) in multi.takeFinished() { request.finished(code) }
         }
     }

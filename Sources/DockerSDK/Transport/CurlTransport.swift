@@ -3,9 +3,9 @@ import Foundation
 
 /// The transport that talks HTTP to a daemon through libcurl.
 ///
-/// One event-loop thread per transport serves every call, stream and hijacked connection, and a
-/// short call is answered on the calling task's own thread when it can (see CurlEventLoop.swift
-/// for the design). Any number of calls may be in flight; connections are kept alive and reused.
+/// A fixed, small set of event-loop threads per transport (one per core, at most 4) serves every
+/// call, stream and hijacked connection, and a short call is answered on the calling task's own
+/// thread when it can (see CurlEventLoop.swift for the design). Any number of calls may be in flight; connections are kept alive and reused.
 public final class CurlTransport: DockerTransport, @unchecked Sendable {
     /// The daemon this transport talks to.
     public let host: DockerHost
@@ -18,8 +18,8 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
     public let maxResponseBodySize: Int
     /// How long connecting to the daemon may take.
     public let connectTimeout: Duration
-    /// The event loop, or why it could not be set up (no descriptor or memory left): every call then fails with it.
-    private let loopOrError: Result<CurlEventLoop, DockerError>
+    /// The event loops, or why they could not be set up (no descriptor or memory left): every call then fails with it.
+    private let loopOrError: Result<CurlLoopGroup, DockerError>
     private let gate: RequestGate?
     private let counters = Counters()
 
@@ -52,7 +52,7 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         gate = maxConcurrentRequests.map { RequestGate(limit: $0) }
         // An eventfd and a multi handle: failing to get them means the process is out of descriptors.
         do {
-            loopOrError = .success(try CurlEventLoop())
+            loopOrError = .success(try CurlLoopGroup())
         } catch {
             loopOrError = .failure(error as? DockerError ?? .transport(code: -1, message: "\(error)"))
         }
@@ -62,9 +62,9 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         if case .success(let loop) = loopOrError { loop.release() }
     }
 
-    /// The event loop (throws when it could not be set up).
+    /// The event loop for the next call, in turn (throws when the loops could not be set up).
     var loop: CurlEventLoop {
-        get throws { try loopOrError.get() }
+        get throws { try loopOrError.get().next() }
     }
 
     public var hostDescription: String { host.description }
