@@ -312,11 +312,11 @@ final class VersionNegotiator: @unchecked Sendable {
 enum JSONCoding {
     /// Decodes `data`, turning a failure into `DockerError.malformedResponse` without quoting the body.
     /// `DockerJSONDecoder` gives Foundation's `JSONDecoder` results, faster (see its documentation).
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: @autoclosure () -> String) throws -> T {
         do {
             return try DockerJSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
-            throw DockerError.malformedResponse("cannot decode \(T.self) from \(what) (\(data.count) bytes): \(describe(error))")
+            throw DockerError.malformedResponse("cannot decode \(T.self) from \(what()) (\(data.count) bytes): \(describe(error))")
         }
     }
 

@@ -74,6 +74,14 @@ extension DockerClient {
     /// `/_ping`) is a call of its own and a child span. For a stream or a hijacked connection the call ends when
     /// the response head arrives: the span and timer cover opening it, not reading it.
     func instrumented<T>(_ method: String, _ path: String, _ body: () async throws -> T) async throws -> T {
+        // Off (no backend, logger above debug): one check and the body, nothing built, no task-local read.
+        // Checked first: an outer call of this client is then off too, so there is nothing to hand a status to.
+        let factory = telemetry.metricsFactory ?? MetricsSystem.factory
+        let tracer = telemetry.tracer ?? InstrumentationSystem.tracer
+        let logs = logger.logLevel <= .debug
+        if !logs, factory is NOOPMetricsHandler, tracer is NoOpTracer {
+            return try await body()
+        }
         if let outer = InstrumentedCall.current, outer.method == method, outer.path == path {
             outer.status = nil
             do {
@@ -84,12 +92,6 @@ extension DockerClient {
                 outer.status = CallRecord.status(of: error)
                 throw error
             }
-        }
-        let factory = telemetry.metricsFactory ?? MetricsSystem.factory
-        let tracer = telemetry.tracer ?? InstrumentationSystem.tracer
-        let logs = logger.logLevel <= .debug
-        if !logs, factory is NOOPMetricsHandler, tracer is NoOpTracer {
-            return try await body()
         }
         let call = InstrumentedCall(method: method, path: path)
         let record = CallRecord(method: method, template: PathTemplate.of(path), logger: logger, logs: logs,

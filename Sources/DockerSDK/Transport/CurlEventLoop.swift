@@ -64,6 +64,14 @@ let curlGlobalInit: Void = {
 final class CurlEasy: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// Set while the handle holds a unary GET's options for this host (see `CurlRequest.configure`).
+    var plainGET: PlainGET?
+
+    /// What a unary GET's options depend on beyond the request itself.
+    struct PlainGET: Equatable {
+        var host: DockerHost
+        var connectTimeout: Duration
+    }
 
     init() throws {
         _ = curlGlobalInit

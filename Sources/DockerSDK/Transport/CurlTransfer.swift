@@ -55,6 +55,7 @@ final class CurlRequest: @unchecked Sendable {
         upload = nil
         connectOnly = true
         let h = easy.handle
+        easy.plainGET = nil
         curl_easy_reset(h)
         easy.errorBuffer[0] = 0
         CurlTransfer.configureConnection(h, host: host, target: "/", connectTimeout: connectTimeout)
@@ -139,6 +140,20 @@ final class CurlRequest: @unchecked Sendable {
 
     private func configure(connectTimeout: Duration) {
         let h = easy.handle
+        let plain = CurlEasy.PlainGET(host: host, connectTimeout: connectTimeout)
+        if case .unary = kind, request.method == "GET", easy.plainGET == plain {
+            // The handle's last exchange was a unary GET to the same host: every other option is as that one
+            // left it, so only what differs per request is set (curl_easy_reset and a dozen options less per call).
+            easy.errorBuffer[0] = 0
+            dsdk_setopt_string(h, CURLOPT_URL, CurlTransfer.url(host: host, target: request.target))
+            let userdata = Unmanaged.passUnretained(self).toOpaque()
+            dsdk_setopt_pointer(h, CURLOPT_WRITEDATA, userdata)
+            dsdk_setopt_pointer(h, CURLOPT_HEADERDATA, userdata)
+            dsdk_setopt_long(h, CURLOPT_TIMEOUT_MS, request.timeout.map { max(1, CurlTransfer.milliseconds($0)) } ?? 0)
+            setHeaders(h, contentType: nil)
+            return
+        }
+        easy.plainGET = nil
         curl_easy_reset(h)
         easy.errorBuffer[0] = 0
         CurlTransfer.configureConnection(h, host: host, target: request.target, connectTimeout: connectTimeout)
@@ -160,9 +175,7 @@ final class CurlRequest: @unchecked Sendable {
             dsdk_setopt_long(h, CURLOPT_TCP_KEEPINTVL, 15)
         }
 
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        // No "Expect: 100-continue" round trip before a body.
-        headerList = curl_slist_append(headerList, "Expect:")
+        var chunked = false
         var contentType: String?
         switch request.method {
         case "GET":
@@ -178,7 +191,7 @@ final class CurlRequest: @unchecked Sendable {
                 if upload.size >= 0 {
                     dsdk_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.size))
                 } else {
-                    headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
+                    chunked = true
                 }
             } else if request.method == "POST" || request.method == "PUT" {
                 dsdk_setopt_long(h, CURLOPT_POST, 1)
@@ -187,6 +200,18 @@ final class CurlRequest: @unchecked Sendable {
             if request.method != "POST" {
                 dsdk_setopt_string(h, CURLOPT_CUSTOMREQUEST, request.method)
             }
+        }
+        if case .unary = kind, request.method == "GET" { easy.plainGET = plain }
+        setHeaders(h, contentType: contentType, chunked: chunked)
+    }
+
+    /// The request's header list: no `Expect`, the body's content type (it wins), the request's own headers.
+    private func setHeaders(_ h: UnsafeMutableRawPointer, contentType: String?, chunked: Bool = false) {
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        // No "Expect: 100-continue" round trip before a body.
+        headerList = curl_slist_append(headerList, "Expect:")
+        if chunked {
+            headerList = curl_slist_append(headerList, "Transfer-Encoding: chunked")
         }
         if let contentType {
             headerList = curl_slist_append(headerList, "Content-Type: \(contentType)")   // the body's type wins
@@ -197,6 +222,7 @@ final class CurlRequest: @unchecked Sendable {
                 headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
             }
         }
+        curl_slist_free_all(self.headerList)
         self.headerList = headerList
         dsdk_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
     }
@@ -327,14 +353,13 @@ enum CurlTransfer {
     /// Sets the URL and connection options for `host` (socket path, TLS files).
     static func configureConnection(_ h: UnsafeMutableRawPointer, host: DockerHost, target: String,
                                     connectTimeout: Duration = .seconds(30)) {
+        dsdk_setopt_string(h, CURLOPT_URL, url(host: host, target: target))
         switch host {
         case .unix(let path):
             dsdk_setopt_string(h, CURLOPT_UNIX_SOCKET_PATH, path)
-            dsdk_setopt_string(h, CURLOPT_URL, "http://localhost" + target)
-        case let .tcp(name, port):
-            dsdk_setopt_string(h, CURLOPT_URL, "http://\(bracketed(name)):\(port)" + target)
-        case let .tls(name, port, tls):
-            dsdk_setopt_string(h, CURLOPT_URL, "https://\(bracketed(name)):\(port)" + target)
+        case .tcp:
+            break
+        case let .tls(_, _, tls):
             if let ca = tls.caCertificatePath { dsdk_setopt_string(h, CURLOPT_CAINFO, ca) }
             if let cert = tls.certificatePath { dsdk_setopt_string(h, CURLOPT_SSLCERT, cert) }
             if let key = tls.keyPath { dsdk_setopt_string(h, CURLOPT_SSLKEY, key) }
@@ -343,6 +368,15 @@ enum CurlTransfer {
         }
         dsdk_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         dsdk_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, max(1, milliseconds(connectTimeout)))
+    }
+
+    /// The URL of `target` on `host`.
+    static func url(host: DockerHost, target: String) -> String {
+        switch host {
+        case .unix: "http://localhost" + target
+        case let .tcp(name, port): "http://\(bracketed(name)):\(port)" + target
+        case let .tls(name, port, _): "https://\(bracketed(name)):\(port)" + target
+        }
     }
 
     /// A duration in whole milliseconds (rounded up).
