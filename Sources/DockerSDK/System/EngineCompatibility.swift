@@ -14,8 +14,10 @@ enum EngineCompatibility {
         return "sha256:" + id
     }
 
-    /// Podman's errors for a request the container's state does not allow ("container state improper")
-    /// and for a network name in use ("network already exists"), HTTP 500 there, are Docker's 409 Conflict.
+    /// Podman's errors for a request the container's state does not allow ("container state improper"),
+    /// for a network name in use ("network already exists") and for a container name in use or a container
+    /// whose network namespace others still join ("container already exists"), HTTP 500 there, are
+    /// Docker's 409 Conflict.
     static func status(_ status: Int, body: Data) -> Int {
         guard status == 500 else { return status }
         struct Cause: Decodable { let cause: String }
@@ -24,7 +26,8 @@ enum EngineCompatibility {
     }
 
     /// The `cause` of Podman's error bodies that Docker answers with 409 (dockerd sends no `cause`).
-    static let conflictCauses: Set<String> = ["container state improper", "network already exists"]
+    static let conflictCauses: Set<String> = ["container state improper", "network already exists",
+                                              "container already exists"]
 
     /// A reference as Docker names local images: Podman qualifies them, `localhost/name:tag` for
     /// images without a registry (loaded, imported, committed, built) and `docker.io/library/name:tag`
@@ -238,5 +241,27 @@ extension EngineCompatibility {
             return .notFound(message: message)
         }
         return .notFound(message: "\(engine.description.capitalized) does not serve \(endpoint): this needs Docker Engine")
+    }
+}
+
+extension EngineCompatibility {
+    /// The Swarm-only routes: Podman has no Swarm mode (it serves `/secrets` itself, without one).
+    static let swarmRoutes = ["/swarm", "/services", "/nodes", "/tasks", "/configs"]
+
+    /// Podman's refusals of Swarm calls as Docker's answer outside a swarm, `.swarm(reason: .notInSwarm)`:
+    /// its router's bare 404 "Not Found" (`GET /swarm`, `/services`, `/nodes`, `/tasks`, `/configs`; only
+    /// when the engine is Podman) and its 503 "Podman does not support service: PATH" (always: dockerd never
+    /// says so). `/swarm/init` and `/swarm/join` keep Podman's 503: there "not in a swarm" would mislead.
+    /// Nil when the refusal is not one of these.
+    static func swarmRefusal(status: Int, message: String, method: String, path: String,
+                             engine: Engine?) -> DockerError? {
+        guard swarmRoutes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }),
+              path != "/swarm/init", path != "/swarm/join" else { return nil }
+        let unsupported = status == 503 && message.hasPrefix("Podman does not support service")
+        let unrouted = status == 404 && (message == "Not Found" || message == "not found") && engine?.isPodman == true
+        guard unsupported || unrouted else { return nil }
+        let template = PathTemplate.of(path)
+        return .swarm(reason: .notInSwarm,
+                      message: "Podman is not part of a swarm: it has no Swarm mode and does not serve \(method) \(template) (it said: \(message))")
     }
 }
