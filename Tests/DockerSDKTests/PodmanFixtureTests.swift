@@ -179,6 +179,7 @@ final class PodmanFixtureTests: XCTestCase {
             ContainerCreate(image: "dockersdk/busybox:latest", cmd: ["sleep", "60"], labels: labels,
                             hostConfig: HostConfig(networkMode: "container:\(holder)")), name: dependentName).id
         try await docker.containers.start(dependent)
+        let top = try await docker.containers.top(holder, psArgs: "-eo pid,args")
         let refused = await dockerError { try await docker.containers.remove(holder, force: true) }
         try await docker.containers.remove(dependent, force: true)
         try await docker.containers.remove(holder, force: true)
@@ -189,6 +190,45 @@ final class PodmanFixtureTests: XCTestCase {
             return XCTFail("expected .conflict, got \(String(describing: refused))")
         }
         XCTAssertTrue(message.contains("has dependent containers which must be removed before it"), message)
+        // `ps_args` Podman hands to ps: its unsplit lines split into Docker's columns.
+        XCTAssertEqual(top.titles, ["PID", "COMMAND"])
+        XCTAssertEqual(top.processes, [["1", "sleep 60"]])
         XCTAssertTrue(gone?.isNotFound ?? false, "removed: \(String(describing: gone))")
+    }
+
+    /// Podman's container inspect in Docker's shape: `HostConfig.Ulimits` named `nofile` (Podman says
+    /// `RLIMIT_NOFILE`, which its own create refuses) and `NetworkMode` naming the one user-defined network
+    /// (Podman says `bridge`), so that `ContainerCreate(recreating:)` makes a twin Podman accepts.
+    func testInspectedSettingsRecreateATwin() async throws {
+        let network = "dockersdk-fixture-podman-recreate-net"
+        let names = ["dockersdk-fixture-podman-recreate", "dockersdk-fixture-podman-recreate-twin"]
+        if Self.recording, let live = try? DockerClient() {
+            for name in names { try? await live.containers.remove(name, force: true) }
+            try? await live.networks.remove(network)
+        }
+        let session = try Session("podman-container-recreate")
+        let docker = session.docker
+        let labels = fixtureLabels("podman-container-recreate")
+        _ = try await docker.networks.create(NetworkCreate(
+            name: network, subnets: [IPAMConfig(subnet: "10.214.251.0/24", gateway: "10.214.251.1")], labels: labels))
+        var host = HostConfig(networkMode: network, ulimits: [Ulimit(name: "nofile", soft: 1024, hard: 2048)])
+        host.restartPolicy = .unlessStopped
+        let id = try await docker.containers.create(ContainerCreate(
+            config: ContainerConfig(image: "dockersdk/busybox:latest", cmd: ["sleep", "60"], labels: labels),
+            hostConfig: host, endpoints: [network: EndpointSettings(aliases: ["db"])]), name: names[0]).id
+        let info = try await docker.containers.inspect(id)
+        let twinID = try await docker.containers.create(ContainerCreate(recreating: info), name: names[1]).id
+        let twin = try await docker.containers.inspect(twinID)
+        try await docker.containers.remove(twinID, force: true)
+        try await docker.containers.remove(id, force: true)
+        try await docker.networks.remove(network)
+        try session.finish()
+
+        XCTAssertEqual(info.hostConfig?.networkMode, network)
+        XCTAssertEqual(info.hostConfig?.ulimits?.first { $0.name == "nofile" }?.soft, 1024)
+        XCTAssertFalse(info.hostConfig?.ulimits?.contains { $0.name.hasPrefix("RLIMIT_") } ?? true, "\(String(describing: info.hostConfig?.ulimits))")
+        XCTAssertEqual(twin.hostConfig?.networkMode, network)
+        XCTAssertEqual(twin.hostConfig?.ulimits, info.hostConfig?.ulimits)
+        XCTAssertEqual(twin.hostConfig?.restartPolicy, info.hostConfig?.restartPolicy)
     }
 }

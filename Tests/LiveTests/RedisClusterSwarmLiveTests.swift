@@ -7,6 +7,8 @@ import XCTest
 /// master, and the loss of a whole host (its link cut) with a writer using WAIT: 0 acknowledged writes lost.
 final class RedisClusterSwarmLiveTests: XCTestCase {
     func testThreeByOneAcrossThreeHostsSurvivesTheLossOfAHost() async throws {
+        // The lab's hosts are dockerds of its own: nothing of the engine under test; Podman has no Swarm mode.
+        try Live.requireDockerEngine("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
         let lab = try SwarmLab.up(3)
         var failure: (any Error)?
         var cluster: RedisClusterSwarm?

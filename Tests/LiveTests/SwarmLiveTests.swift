@@ -42,6 +42,8 @@ final class SwarmLiveTests: XCTestCase {
     }
 
     func testSwarmAcrossThreeHosts() async throws {
+        // The lab's hosts are dockerds of its own: nothing of the engine under test; Podman has no Swarm mode.
+        try Live.requireDockerEngine("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
         let lab = try SwarmLab.up(3)
         var failure: (any Error)?
         do {

@@ -148,14 +148,38 @@ extension EngineCompatibility {
 extension EngineCompatibility {
     /// Podman's container inspect has `null` bindings for exposed ports it does not publish
     /// (`"PortBindings": {"3306/tcp": null}`); Docker leaves such ports out.
+    ///
+    /// Its `HostConfig.Ulimits` name the limits as the kernel does (`RLIMIT_NOFILE`), which its own create
+    /// refuses ("invalid ulimit type"): Docker's `nofile`. And it says `NetworkMode: "bridge"` for a container
+    /// created on one user-defined network, where Docker names that network: the network's name, when the
+    /// container is on that one network only (not on Podman's default `podman` network).
     static func containerInspectBody(_ body: Data, engine: Engine?) -> Data {
         guard engine?.isPodman == true,
               var object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              var host = object["HostConfig"] as? [String: Any],
-              let bindings = host["PortBindings"] as? [String: Any],
-              bindings.values.contains(where: { $0 is NSNull })
+              var host = object["HostConfig"] as? [String: Any]
         else { return body }
-        host["PortBindings"] = bindings.filter { !($0.value is NSNull) }
+        var changed = false
+        if let bindings = host["PortBindings"] as? [String: Any], bindings.values.contains(where: { $0 is NSNull }) {
+            host["PortBindings"] = bindings.filter { !($0.value is NSNull) }
+            changed = true
+        }
+        if let limits = host["Ulimits"] as? [[String: Any]],
+           limits.contains(where: { ($0["Name"] as? String)?.hasPrefix("RLIMIT_") == true }) {
+            host["Ulimits"] = limits.map { limit -> [String: Any] in
+                guard let name = limit["Name"] as? String, name.hasPrefix("RLIMIT_") else { return limit }
+                var limit = limit
+                limit["Name"] = name.dropFirst("RLIMIT_".count).lowercased()
+                return limit
+            }
+            changed = true
+        }
+        if host["NetworkMode"] as? String == "bridge",
+           let networks = (object["NetworkSettings"] as? [String: Any])?["Networks"] as? [String: Any],
+           networks.count == 1, let name = networks.keys.first, name != "podman", name != "bridge" {
+            host["NetworkMode"] = name
+            changed = true
+        }
+        guard changed else { return body }
         object["HostConfig"] = host
         return (try? JSONSerialization.data(withJSONObject: object)) ?? body
     }
@@ -263,5 +287,29 @@ extension EngineCompatibility {
         let template = PathTemplate.of(path)
         return .swarm(reason: .notInSwarm,
                       message: "Podman is not part of a swarm: it has no Swarm mode and does not serve \(method) \(template) (it said: \(message))")
+    }
+}
+
+extension EngineCompatibility {
+    /// Podman runs `ps` for `ps_args` it does not parse itself (`-eo pid,args`) and answers its lines
+    /// unsplit: one title `"PID   COMMAND"`, one field per row `"1 sleep 100"`. Split as Docker does:
+    /// on white space, into as many fields as titles, the last field keeping the rest of the line.
+    static func top(_ top: ContainerTop, engine: Engine?) -> ContainerTop {
+        guard engine?.isPodman == true, top.titles.count == 1 else { return top }
+        let titles = top.titles[0].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard titles.count > 1, top.processes.allSatisfy({ $0.count == 1 }) else { return top }
+        var split = top
+        split.titles = titles
+        split.processes = top.processes.map { row in
+            var fields: [String] = []
+            var rest = Substring(row[0]).drop { $0 == " " }
+            while fields.count < titles.count - 1, let space = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+                fields.append(String(rest[..<space]))
+                rest = rest[space...].drop { $0 == " " || $0 == "\t" }
+            }
+            fields.append(String(rest))
+            return fields
+        }
+        return split
     }
 }
