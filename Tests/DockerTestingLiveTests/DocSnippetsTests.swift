@@ -75,7 +75,7 @@ enum TestingDocSnippets {
         return nil
     }
 
-    // MARK: Lifetimes.md
+    // MARK: ContainerLifetimes.md
 
     static func network() async throws -> String {
         try await withNetwork { network in
@@ -111,7 +111,7 @@ enum TestingDocSnippets {
         print("\(session.reaperPID ?? -1)")
     }
 
-    // MARK: Modules.md
+    // MARK: ReadyMadeModules.md
 
     static func modules(print: @escaping @Sendable (String) -> Void) async throws {
         try await withRedis { redis in

@@ -172,7 +172,8 @@ final class DemoProgressLiveTests: XCTestCase {
         // 64 MB of random bytes: compressing and sending them takes dockerd well over the display's 100 ms frame.
         let tty = "\(LiveRegistry.plain)/\(Live.name("progress-push")):tty"
         try await randomImage(docker, tty, megabytes: 64)
-        let (output, status) = try onTerminal("\(demo) image push \(tty)")
+        // A wide terminal: a frame is cut at its width, and these long names would push the numbers out of it.
+        let (output, status) = try onTerminal("\(demo) image push \(tty)", environment: "COLUMNS=160")
         XCTAssertEqual(status, 0, output)
         let (bars, withRate) = bars(frames(output), title: "pushing \(tty)")
         XCTAssertFalse(bars.isEmpty, "a bar with its percentage was drawn: \(output)")
@@ -220,7 +221,7 @@ final class DemoProgressLiveTests: XCTestCase {
             .write(to: folder.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
         let step = "Step 1/3 : FROM \(base)"
 
-        let (output, status) = try onTerminal("\(demo) image build -t \(derived) \(folder.path)")
+        let (output, status) = try onTerminal("\(demo) image build -t \(derived) \(folder.path)", environment: "COLUMNS=160")
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("\(step)\r\n"), "the step line: \(output)")
         let (bars, _) = bars(frames(output), title: step)
