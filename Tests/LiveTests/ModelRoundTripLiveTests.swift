@@ -19,6 +19,9 @@ final class ModelRoundTripLiveTests: XCTestCase {
     ]
 
     func testManySettingsReadBackThroughInspectAndTheCLIAndSurviveRecreation() async throws {
+        // Not absorbed yet (README, Podman): Podman 4.3's inspect drops Sysctls, Mounts, DeviceCgroupRules and
+        // LogConfig.Config, names capabilities without CAP_, reports IpcMode shareable and its default tmpfs.
+        try Live.requireDockerEngine("Podman 4.3's container inspect does not read back many HostConfig settings")
         let docker = try await Live.client()
         let test = "model-roundtrip"
         let name = Live.name(test)
