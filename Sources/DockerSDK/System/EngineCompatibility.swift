@@ -291,6 +291,16 @@ extension EngineCompatibility {
 }
 
 extension EngineCompatibility {
+    /// `ps_args` for Podman: `-o LIST` and `-eo LIST` as the bare `LIST` of descriptors (`pid,args`), which
+    /// Podman reads itself; for ps-style flags it runs `ps` inside the container instead, which an image
+    /// without ps (redis) cannot answer (Podman then sends an empty 200). Docker runs ps on the host.
+    static func topArguments(_ psArgs: String, engine: Engine?) -> String {
+        guard engine?.isPodman == true else { return psArgs }
+        let parts = psArgs.split(separator: " ")
+        guard parts.count == 2, parts[0] == "-o" || parts[0] == "-eo" else { return psArgs }
+        return String(parts[1])
+    }
+
     /// Podman runs `ps` for `ps_args` it does not parse itself (`-eo pid,args`) and answers its lines
     /// unsplit: one title `"PID   COMMAND"`, one field per row `"1 sleep 100"`. Split as Docker does:
     /// on white space, into as many fields as titles, the last field keeping the rest of the line.
