@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the DocC documentation of DockerSDK and DockerRecipes with swift-docc-plugin
+# Builds the DocC documentation of DockerSDK, DockerRecipes and DockerTesting with swift-docc-plugin
 # (`swift package generate-documentation`), failing on any DocC warning, and says where it went.
 #
-#   scripts/docs.sh                 # both catalogs, into .build/docs/<Target>.doccarchive
+#   scripts/docs.sh                 # the three catalogs, into .build/docs/<Target>.doccarchive
 #   DOCS_OUT=/tmp/site scripts/docs.sh
 #   DOCS_STATIC=1 scripts/docs.sh   # static sites in .build/docs/<Target>/ for any web server:
 #                                   #   python3 -m http.server -d .build/docs 8000, then open
@@ -19,7 +19,7 @@ start=$(date +%s)
 
 archive() { if [ "${DOCS_STATIC:-}" = "1" ]; then echo "$out/$1"; else echo "$out/$1.doccarchive"; fi; }
 
-for target in DockerSDK DockerRecipes; do
+for target in DockerSDK DockerRecipes DockerTesting; do
   extra=()
   if [ "${DOCS_STATIC:-}" = "1" ]; then
     extra+=(--transform-for-static-hosting --hosting-base-path "$target")
@@ -36,7 +36,7 @@ done
 end=$(date +%s)
 # Every top-level symbol must sit in a topic group of the landing page: DocC puts the rest in
 # generated groups ("Structures", "Enumerations", ...), which this check refuses.
-for target in DockerSDK DockerRecipes; do
+for target in DockerSDK DockerRecipes DockerTesting; do
   page="$(archive "$target")/data/documentation/$(echo "$target" | tr '[:upper:]' '[:lower:]').json"
   [ -f "$page" ] || continue
   if ! python3 - "$page" "$target" <<'PY'
@@ -70,7 +70,7 @@ if [ "$status" != "0" ]; then
   exit 1
 fi
 echo "[docs] built in $((end - start)) s:"
-for target in DockerSDK DockerRecipes; do
+for target in DockerSDK DockerRecipes DockerTesting; do
   if [ "${DOCS_STATIC:-}" = "1" ]; then
     echo "  $(archive "$target")/   (python3 -m http.server -d $out 8000; open http://127.0.0.1:8000/$target/documentation/$(echo "$target" | tr '[:upper:]' '[:lower:]')/)"
   else

@@ -46,11 +46,12 @@ service_pid() {
   echo "$pid"
 }
 
-# podman, and CNI's dnsname plugin (a recommendation of podman's, skipped by --no-install-recommends):
-# without it containers on a user-defined network do not resolve each other's names as on Docker.
+# podman, CNI's dnsname plugin and catatonit (recommendations of podman's, skipped by
+# --no-install-recommends): without dnsname containers on a user-defined network do not resolve each
+# other's names as on Docker; without catatonit `HostConfig.Init` fails ("container-init binary not found").
 install_podman() {
   local need=() pkg
-  for pkg in podman golang-github-containernetworking-plugin-dnsname; do
+  for pkg in podman golang-github-containernetworking-plugin-dnsname catatonit; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
   done
   [ ${#need[@]} -eq 0 ] && return 0
@@ -59,8 +60,35 @@ install_podman() {
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 }
 
+# CNI's dnsname plugin runs one dnsmasq per network (state in $dnsname_dir/NETWORK/) and stops it when the
+# network's last container leaves. A network removed while a container was still on it leaves its dnsmasq
+# running, bound to the bridge name (cni-podmanN) that the next network reuses: that network's dnsmasq then
+# fails with "failed to create listening socket ...: Address already in use". Stops the dnsmasq of every
+# network that no longer exists in our storage (by the pid in its pid file, checked against its command
+# line) and removes its state; the others are left alone.
+dnsname_dir=/run/containers/cni/dnsname
+sweep_dnsmasq() {
+  local dir net pid
+  [ -d "$dnsname_dir" ] || return 0
+  for dir in "$dnsname_dir"/*/; do
+    [ -d "$dir" ] || continue
+    net=$(basename "$dir")
+    [ -f "$storage/networks/$net.conflist" ] && continue
+    if [ -f "$dir/pidfile" ]; then
+      pid=$(cat "$dir/pidfile" 2>/dev/null || true)
+      if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--conf-file=$dnsname_dir/$net/dnsmasq.conf"; then
+        log "stopping the dnsmasq (pid $pid) of network $net, which no longer exists"
+        $sudo_cmd kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      fi
+    fi
+    $sudo_cmd rm -rf "$dir"
+  done
+}
+
 start() {
   install_podman
+  sweep_dnsmasq
   if ping_ok; then log "podman service answers at $sock"; return 0; fi
   $sudo_cmd mkdir -p "$run_dir" "$storage"
   # Limits the sandbox allows: open files up to the current hard limit (at most 65536), processes
@@ -107,8 +135,10 @@ stop() {
     timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" pod rm -a -f >/dev/null 2>&1 || true
     timeout 120 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" rm -a -f -t 2 >/dev/null 2>&1 || true
     timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" volume rm -a -f >/dev/null 2>&1 || true
+    timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" network prune -f >/dev/null 2>&1 || true
   fi
   stop_service
+  sweep_dnsmasq
   log "podman service stopped"
 }
 

@@ -122,4 +122,113 @@ final class PodmanFixtureTests: XCTestCase {
         XCTAssertTrue(conflict?.isConflict ?? false, "a second network of that name: \(String(describing: conflict))")
         XCTAssertTrue(gone?.isNotFound ?? false, "removed: \(String(describing: gone))")
     }
+
+    /// Podman has no Swarm mode: its refusals are Docker's answer outside a swarm, `.swarm(.notInSwarm)`;
+    /// `/swarm/init` keeps Podman's own 503; `/secrets` is Podman's own store and answers.
+    func testSwarmCallsAreRefusedAsOutsideASwarm() async throws {
+        let session = try Session("podman-swarm")
+        let docker = session.docker
+        _ = try await docker.apiVersion()
+        var refusals: [DockerError?] = []
+        refusals.append(await dockerError { try await docker.swarm.inspect() })
+        refusals.append(await dockerError { try await docker.services.list() })
+        refusals.append(await dockerError { try await docker.nodes.list() })
+        refusals.append(await dockerError { try await docker.tasks.list() })
+        refusals.append(await dockerError { try await docker.configs.list() })
+        refusals.append(await dockerError { try await docker.swarm.unlockKey() })
+        refusals.append(await dockerError { try await docker.services.inspect("dockersdk-fixture-no-such-service") })
+        refusals.append(await dockerError { try await docker.swarm.leave(force: true) })
+        let initialize = await dockerError { try await docker.swarm.initialize(SwarmInit(listenAddr: "127.0.0.1:2377", advertiseAddr: "127.0.0.1")) }
+        let secrets = try await docker.secrets.list(filters: .label("com.dockersdk.fixture", "podman-swarm"))
+        try session.finish()
+
+        XCTAssertEqual(refusals.count, 8)
+        for refusal in refusals {
+            guard case .swarm(reason: .notInSwarm, let message)? = refusal else {
+                XCTFail("expected .swarm(.notInSwarm), got \(String(describing: refusal))")
+                continue
+            }
+            XCTAssertTrue(message.hasPrefix("Podman is not part of a swarm: it has no Swarm mode and does not serve "), message)
+        }
+        if case .swarm(_, let message)? = refusals[6] {
+            XCTAssertTrue(message.contains("GET /services/{id}"), "the route, never the name: \(message)")
+            XCTAssertFalse(message.contains("does not serve GET /services/dockersdk-fixture"), message)
+        }
+        guard case .serverError(503, let message)? = initialize else {
+            return XCTFail("swarm init: Podman's own 503, got \(String(describing: initialize))")
+        }
+        XCTAssertTrue(message.contains("Podman does not support service"), message)
+        XCTAssertEqual(secrets, [])
+    }
+
+    /// Podman refuses to remove a container whose network namespace another one joins (HTTP 500, cause
+    /// "container already exists"): a typed `.conflict`, as Docker's 409; removable once the other is gone.
+    func testRemovingANamespaceHolderWithDependentsIsAConflict() async throws {
+        let holderName = "dockersdk-fixture-podman-holder", dependentName = "dockersdk-fixture-podman-dependent"
+        if Self.recording, let live = try? DockerClient() {
+            try? await live.containers.remove(dependentName, force: true)
+            try? await live.containers.remove(holderName, force: true)
+        }
+        let session = try Session("podman-dependent-remove")
+        let docker = session.docker
+        let labels = fixtureLabels("podman-dependent-remove")
+        let holder = try await docker.containers.create(
+            ContainerCreate(image: "dockersdk/busybox:latest", cmd: ["sleep", "60"], labels: labels), name: holderName).id
+        try await docker.containers.start(holder)
+        let dependent = try await docker.containers.create(
+            ContainerCreate(image: "dockersdk/busybox:latest", cmd: ["sleep", "60"], labels: labels,
+                            hostConfig: HostConfig(networkMode: "container:\(holder)")), name: dependentName).id
+        try await docker.containers.start(dependent)
+        let top = try await docker.containers.top(holder, psArgs: "-eo pid,args")
+        let refused = await dockerError { try await docker.containers.remove(holder, force: true) }
+        try await docker.containers.remove(dependent, force: true)
+        try await docker.containers.remove(holder, force: true)
+        let gone = await dockerError { try await docker.containers.inspect(holder) }
+        try session.finish()
+
+        guard case .conflict(let message)? = refused else {
+            return XCTFail("expected .conflict, got \(String(describing: refused))")
+        }
+        XCTAssertTrue(message.contains("has dependent containers which must be removed before it"), message)
+        // `ps_args` Podman hands to ps: its unsplit lines split into Docker's columns.
+        XCTAssertEqual(top.titles, ["PID", "COMMAND"])
+        XCTAssertEqual(top.processes, [["1", "sleep 60"]])
+        XCTAssertTrue(gone?.isNotFound ?? false, "removed: \(String(describing: gone))")
+    }
+
+    /// Podman's container inspect in Docker's shape: `HostConfig.Ulimits` named `nofile` (Podman says
+    /// `RLIMIT_NOFILE`, which its own create refuses) and `NetworkMode` naming the one user-defined network
+    /// (Podman says `bridge`), so that `ContainerCreate(recreating:)` makes a twin Podman accepts.
+    func testInspectedSettingsRecreateATwin() async throws {
+        let network = "dockersdk-fixture-podman-recreate-net"
+        let names = ["dockersdk-fixture-podman-recreate", "dockersdk-fixture-podman-recreate-twin"]
+        if Self.recording, let live = try? DockerClient() {
+            for name in names { try? await live.containers.remove(name, force: true) }
+            try? await live.networks.remove(network)
+        }
+        let session = try Session("podman-container-recreate")
+        let docker = session.docker
+        let labels = fixtureLabels("podman-container-recreate")
+        _ = try await docker.networks.create(NetworkCreate(
+            name: network, subnets: [IPAMConfig(subnet: "10.214.251.0/24", gateway: "10.214.251.1")], labels: labels))
+        var host = HostConfig(networkMode: network, ulimits: [Ulimit(name: "nofile", soft: 1024, hard: 2048)])
+        host.restartPolicy = .unlessStopped
+        let id = try await docker.containers.create(ContainerCreate(
+            config: ContainerConfig(image: "dockersdk/busybox:latest", cmd: ["sleep", "60"], labels: labels),
+            hostConfig: host, endpoints: [network: EndpointSettings(aliases: ["db"])]), name: names[0]).id
+        let info = try await docker.containers.inspect(id)
+        let twinID = try await docker.containers.create(ContainerCreate(recreating: info), name: names[1]).id
+        let twin = try await docker.containers.inspect(twinID)
+        try await docker.containers.remove(twinID, force: true)
+        try await docker.containers.remove(id, force: true)
+        try await docker.networks.remove(network)
+        try session.finish()
+
+        XCTAssertEqual(info.hostConfig?.networkMode, network)
+        XCTAssertEqual(info.hostConfig?.ulimits?.first { $0.name == "nofile" }?.soft, 1024)
+        XCTAssertFalse(info.hostConfig?.ulimits?.contains { $0.name.hasPrefix("RLIMIT_") } ?? true, "\(String(describing: info.hostConfig?.ulimits))")
+        XCTAssertEqual(twin.hostConfig?.networkMode, network)
+        XCTAssertEqual(twin.hostConfig?.ulimits, info.hostConfig?.ulimits)
+        XCTAssertEqual(twin.hostConfig?.restartPolicy, info.hostConfig?.restartPolicy)
+    }
 }

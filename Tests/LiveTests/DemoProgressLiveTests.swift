@@ -7,13 +7,13 @@ import XCTest
 final class DemoProgressLiveTests: XCTestCase {
     private static let esc = "\u{1B}"
 
-    /// A tarball of `megabytes` of deterministic bytes, in a fresh temporary folder.
-    private func tarball(megabytes: Int) throws -> String {
+    /// A tarball of `megabytes` of deterministic bytes (from `seed`), in a fresh temporary folder.
+    private func tarball(megabytes: Int, seed: UInt64 = 7) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-progress-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         var bytes = Data(count: megabytes << 20)
-        var state: UInt64 = 7
+        var state: UInt64 = seed
         bytes.withUnsafeMutableBytes { raw in
             for i in 0..<raw.count {
                 state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -135,5 +135,112 @@ final class DemoProgressLiveTests: XCTestCase {
         XCTAssertFalse(stderr.contains(Self.esc), stderr)
         XCTAssertTrue(stderr.contains("s] ==> removing \(prefix)"), stderr)
         XCTAssertEqual(String(decoding: piped.stdout, as: UTF8.self), "removed 0 containers, 0 networks, 0 volumes\n")
+    }
+
+    // MARK: - push and build (a registry of our own on 127.0.0.1:5000)
+
+    /// An image of one layer of `megabytes` random bytes named `reference`, removed after the test. Random per
+    /// run: dockerd skips (or mounts) a layer a registry already has, and shows no transfer then.
+    private func randomImage(_ docker: DockerClient, _ reference: String, megabytes: Int) async throws {
+        let tar = try tarball(megabytes: megabytes, seed: UInt64.random(in: 1...UInt64.max))
+        addTeardownBlock { _ = try? await docker.images.remove(reference, force: true) }
+        _ = try await docker.images.importTarball(.file(tar), reference: reference).wait()
+    }
+
+    /// The frames a redrawn display drew (each frame follows an erase-line sequence), without colour sequences.
+    private func frames(_ output: String) -> [String] {
+        output.components(separatedBy: "\(Self.esc)[2K").map {
+            $0.replacingOccurrences(of: "\(Self.esc)\\[[0-9;]*[A-Za-z]", with: "", options: .regularExpression)
+        }
+    }
+
+    /// A frame of a bar with its percentage and bytes (`[=====>     ]  42% 12.3 MB of 29.1 MB`), and whether
+    /// one of those also shows the rate (`, 5.1 MB/s`).
+    private func bars(_ frames: [String], title: String) -> (bars: [String], withRate: [String]) {
+        let bar = "\\[=*>? *\\] +[0-9]{1,3}% [0-9.]+ [kMG]?B of [0-9.]+ [kMG]?B"
+        let escapedTitle = NSRegularExpression.escapedPattern(for: title)
+        let bars = frames.filter { $0.range(of: "\(escapedTitle) \(bar)", options: .regularExpression) != nil }
+        let withRate = bars.filter { $0.range(of: "\(bar)(, [0-9]+ layers)?, [0-9.]+ [kMG]?B/s", options: .regularExpression) != nil }
+        return (bars, withRate)
+    }
+
+    func testPushDrawsABarWithRateOnATerminalAndPlainLinesInAPipe() async throws {
+        try Live.requireDockerEngine("Podman 4.3 sends no per-layer push progress, so there is no bar to draw (README, Podman)")
+        let docker = try await Live.client()
+        try LiveRegistry.requireRunning()
+        let demo = try Exec.demo
+        // 64 MB of random bytes: compressing and sending them takes dockerd well over the display's 100 ms frame.
+        let tty = "\(LiveRegistry.plain)/\(Live.name("progress-push")):tty"
+        try await randomImage(docker, tty, megabytes: 64)
+        // A wide terminal: a frame is cut at its width, and these long names would push the numbers out of it.
+        let (output, status) = try onTerminal("\(demo) image push \(tty)", environment: "COLUMNS=160")
+        XCTAssertEqual(status, 0, output)
+        let (bars, withRate) = bars(frames(output), title: "pushing \(tty)")
+        XCTAssertFalse(bars.isEmpty, "a bar with its percentage was drawn: \(output)")
+        XCTAssertFalse(withRate.isEmpty, "and the rate: \(bars)")
+        XCTAssertTrue(output.contains("\(Self.esc)[0;32mdone"), "the success frame: \(output)")
+        XCTAssertTrue(output.contains("tty: digest: sha256:"), "the daemon's summary after the display: \(output)")
+
+        let piped = "\(LiveRegistry.plain)/\(Live.name("progress-push")):pipe"
+        try await randomImage(docker, piped, megabytes: 16)
+        let run = try Exec.run(demo, ["image", "push", piped], timeout: 120)
+        let stdout = String(decoding: run.stdout, as: UTF8.self), stderr = String(decoding: run.stderr, as: UTF8.self)
+        XCTAssertEqual(run.status, 0, stderr)
+        XCTAssertFalse(stdout.contains(Self.esc) || stderr.contains(Self.esc), "no escape sequences in a pipe")
+        let lines = stderr.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("pushing \(piped): ") }, stderr)
+        XCTAssertTrue(lines.contains { $0.range(of: ": [0-9]{1,3}% [0-9.]+ [kMG]?B of ", options: .regularExpression) != nil },
+                      "percentage lines: \(stderr)")
+        XCTAssertTrue(lines.last?.hasPrefix("pushing \(piped): done ") == true, stderr)
+        XCTAssertTrue(stdout.contains("pipe: digest: sha256:"), stdout)
+    }
+
+    func testBuildDrawsTheBaseImagePullAsABarOnATerminalAndPlainLinesInAPipe() async throws {
+        try Live.requireDockerEngine("Podman's builder (Buildah) streams no pull progress during a build (README, Podman)")
+        let docker = try await Live.client()
+        try LiveRegistry.requireRunning()
+        let demo = try Exec.demo
+        let base = "\(LiveRegistry.plain)/\(Live.name("progress-base")):1"
+        let derived = "\(Live.name("progress-built")):1"
+        addTeardownBlock { _ = try? await docker.images.remove(derived, force: true) }
+        try await randomImage(docker, base, megabytes: 64)
+        _ = try await docker.images.push(base).wait()
+        // The base is only in the registry: the build's FROM pulls it, with layer progress.
+        func forget() async throws {
+            _ = try? await docker.images.remove(derived, force: true)
+            _ = try await docker.images.remove(base, force: true)
+            let present = try await docker.images.exists(base)
+            XCTAssertFalse(present)
+        }
+        try await forget()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dockersdk-progress-build-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        // No RUN step: nothing but the pull and the image's config.
+        try "FROM \(base)\nLABEL com.dockersdk.recipe=live-test\nCMD [\"true\"]\n"
+            .write(to: folder.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let step = "Step 1/3 : FROM \(base)"
+
+        let (output, status) = try onTerminal("\(demo) image build -t \(derived) \(folder.path)", environment: "COLUMNS=160")
+        XCTAssertEqual(status, 0, output)
+        XCTAssertTrue(output.contains("\(step)\r\n"), "the step line: \(output)")
+        let (bars, _) = bars(frames(output), title: step)
+        XCTAssertFalse(bars.isEmpty, "the pull drawn as a bar with its percentage: \(output)")
+        XCTAssertTrue(output.contains("Successfully tagged \(derived)"), output)
+        let built = try await docker.images.exists(derived)
+        XCTAssertTrue(built)
+
+        try await forget()
+        let run = try Exec.run(demo, ["image", "build", "-t", derived, folder.path], timeout: 120)
+        let stdout = String(decoding: run.stdout, as: UTF8.self), stderr = String(decoding: run.stderr, as: UTF8.self)
+        XCTAssertEqual(run.status, 0, stderr)
+        XCTAssertFalse(stdout.contains(Self.esc) || stderr.contains(Self.esc), "no escape sequences in a pipe")
+        let progress = stderr.split(separator: "\n").map(String.init)
+        XCTAssertTrue(progress.allSatisfy { $0.hasPrefix("\(step): ") }, stderr)
+        XCTAssertTrue(progress.contains { $0.range(of: ": [0-9]{1,3}% [0-9.]+ [kMG]?B of ", options: .regularExpression) != nil },
+                      "percentage lines: \(stderr)")
+        XCTAssertTrue(progress.last?.hasPrefix("\(step): done ") == true, stderr)
+        XCTAssertTrue(stdout.hasPrefix("\(step)\n"), stdout)
+        XCTAssertTrue(stdout.contains("Successfully tagged \(derived)"), stdout)
     }
 }

@@ -19,6 +19,9 @@ final class ModelRoundTripLiveTests: XCTestCase {
     ]
 
     func testManySettingsReadBackThroughInspectAndTheCLIAndSurviveRecreation() async throws {
+        // Not absorbed yet (README, Podman): Podman 4.3's inspect drops Sysctls, Mounts, DeviceCgroupRules and
+        // LogConfig.Config, names capabilities without CAP_, reports IpcMode shareable and its default tmpfs.
+        try Live.requireDockerEngine("Podman 4.3's container inspect does not read back many HostConfig settings")
         let docker = try await Live.client()
         let test = "model-roundtrip"
         let name = Live.name(test)
@@ -130,6 +133,23 @@ final class ModelRoundTripLiveTests: XCTestCase {
             await LiveContainers.remove(docker, id)
             created.removeAll()
             let recreate = ContainerCreate(recreating: info)
+            if Live.isPodman {
+                // Podman 4.3's inspect has no IPAMConfig: a static address cannot be told from an assigned one
+                // (README, Podman). The network and the aliases are still carried over.
+                XCTAssertNil(info.networkSettings?.networks?[networkName]?.ipamConfig)
+                XCTAssertNil(recreate.endpoints?[networkName]?.staticIPv4Address)
+                XCTAssertEqual(recreate.endpoints?[networkName]?.aliases, ["db", "db.internal"], "without the old short ID")
+                let twinID = try await docker.containers.create(recreate, name: Live.name("\(test)-twin")).id
+                created.append(twinID)
+                try await docker.containers.start(twinID)
+                let twin = try await docker.containers.inspect(twinID)
+                let endpoint = try XCTUnwrap(twin.networkSettings?.networks?[networkName])
+                XCTAssertTrue(endpoint.ipAddress?.hasPrefix("10.231.77.") == true, String(describing: endpoint.ipAddress))
+                XCTAssertTrue(Set(endpoint.aliases ?? []).isSuperset(of: ["db", "db.internal"]))
+                XCTAssertEqual(twin.hostConfig, info.hostConfig)
+                await cleanUp()
+                return
+            }
             XCTAssertEqual(recreate.endpoints?[networkName]?.staticIPv4Address, "10.231.77.10")
             XCTAssertEqual(recreate.endpoints?[networkName]?.aliases, ["db", "db.internal"], "without the old short ID")
             let twinID = try await docker.containers.create(recreate, name: Live.name("\(test)-twin")).id
@@ -191,6 +211,9 @@ final class ModelRoundTripLiveTests: XCTestCase {
         var host = HostConfig(memory: 64 << 20, capAdd: ["CAP_NET_ADMIN"], capDrop: ["CAP_MKNOD"],
                               extraHosts: ["db.internal:10.11.12.13"],
                               ulimits: [Ulimit(name: "nofile", soft: 1024, hard: 2048)])
+        // Podman (rootful) raises every limit not given to 1048576, which this sandbox (no CAP_SYS_RESOURCE)
+        // refuses ("error setting rlimit type 6"): there nproc is given too, within the sandbox's limit.
+        if Live.isPodman { host.ulimits?.append(Ulimit(name: "nproc", soft: 4096, hard: 4096)) }
         host.memoryReservation = 32 << 20
         host.memorySwap = 128 << 20
         host.memorySwappiness = 10

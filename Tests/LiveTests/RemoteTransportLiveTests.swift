@@ -226,7 +226,7 @@ final class RemoteTransportLiveTests: XCTestCase {
             if tls { address += ",cert=\(certs)/\(serverCert)-cert.pem,key=\(certs)/\(serverCert)-key.pem,cafile=\(certs)/ca.pem,verify=1" }
             let proxy = Process()
             proxy.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
-            proxy.arguments = [address, "UNIX-CONNECT:/var/run/docker.sock"]
+            proxy.arguments = [address, "UNIX-CONNECT:\(try Self.engineSocket())"]
             proxy.standardError = FileHandle.nullDevice
             try proxy.run()
             // Listening within 2 s, or the port was taken and socat exited.
@@ -240,6 +240,14 @@ final class RemoteTransportLiveTests: XCTestCase {
             if proxy.isRunning { kill(proxy.processIdentifier, SIGKILL) }
         }
         try Live.unavailable("no free loopback port for a proxy")
+    }
+
+    /// The socket of the engine under test (DOCKER_HOST's when it is a Unix socket: Podman's in the Podman leg).
+    private static func engineSocket() throws -> String {
+        guard case .unix(let path) = try HostDiscovery().resolve().host else {
+            try Live.unavailable("the proxy needs the engine on a Unix socket")
+        }
+        return path
     }
 
     private func isListening(_ port: Int) -> Bool {

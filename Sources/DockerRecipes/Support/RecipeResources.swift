@@ -67,22 +67,38 @@ public struct RecipeResources: Sendable {
         } catch {
             firstError = error
         }
-        await withTaskGroup(of: (String, (any Error)?).self) { group in
-            for container in containers {
-                group.addTask {
-                    do {
-                        try await docker.containers.remove(container.id, force: true, volumes: true)
-                        return (container.name ?? container.id, nil)
-                    } catch DockerError.notFound {
-                        return (container.name ?? container.id, nil)
-                    } catch {
-                        return (container.name ?? container.id, error)
+        // All at once; a container refused as a conflict is tried again once the others are gone: Podman
+        // refuses to remove one whose network namespace others join (`container:NAME`, the loopback
+        // cluster's holder) while they exist, dockerd one whose removal is already in progress.
+        var refused: [ContainerSummary] = []
+        for round in 0..<2 {
+            let batch = round == 0 ? containers : refused
+            refused = []
+            await withTaskGroup(of: (ContainerSummary, (any Error)?).self) { group in
+                for container in batch {
+                    group.addTask {
+                        do {
+                            try await docker.containers.remove(container.id, force: true, volumes: true)
+                            return (container, nil)
+                        } catch DockerError.notFound {
+                            return (container, nil)
+                        } catch {
+                            return (container, error)
+                        }
+                    }
+                }
+                for await (container, error) in group {
+                    let name = container.name ?? container.id
+                    if let error {
+                        if round == 0, case DockerError.conflict = error { refused.append(container) } else {
+                            firstError = firstError ?? error
+                        }
+                    } else {
+                        removed.containers.append(name)
                     }
                 }
             }
-            for await (name, error) in group {
-                if let error { firstError = firstError ?? error } else { removed.containers.append(name) }
-            }
+            if refused.isEmpty { break }
         }
         do {
             for network in try await docker.networks.list(filters: filters) {

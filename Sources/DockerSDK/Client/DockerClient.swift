@@ -118,7 +118,7 @@ public final class DockerClient: Sendable {
             throw failure(error, request)
         }
         guard (200..<300).contains(response.status) || accept.contains(response.status) else {
-            throw refusal(status: response.status, body: response.body, request)
+            throw await refusal(status: response.status, body: response.body, request)
         }
         return response
         }
@@ -154,7 +154,7 @@ public final class DockerClient: Sendable {
         }
         guard (200..<300).contains(response.status) else {
             let data = try await collectRefusal(response.body, request)
-            throw refusal(status: response.status, body: data, request)
+            throw await refusal(status: response.status, body: data, request)
         }
         return response
         }
@@ -178,7 +178,7 @@ public final class DockerClient: Sendable {
         guard connection.status == 101 || (200..<300).contains(connection.status) else {
             defer { connection.close() }
             let data = try await collectRefusal(connection.output, request)
-            throw refusal(status: connection.status, body: data, request)
+            throw await refusal(status: connection.status, body: data, request)
         }
         return connection
         }
@@ -200,9 +200,16 @@ public final class DockerClient: Sendable {
         return error
     }
 
-    /// The daemon's refusal (a non-2xx answer) as a typed error.
-    private func refusal(status: Int, body: Data, _ request: DockerRequest) -> DockerError {
-        DockerError.from(status: status, body: body, requested: request.apiVersion)
+    /// The daemon's refusal (a non-2xx answer) as a typed error (Podman's Swarm refusals as Docker's, see
+    /// `EngineCompatibility.swarmRefusal`).
+    private func refusal(status: Int, body: Data, _ request: DockerRequest) async -> DockerError {
+        let error = DockerError.from(status: status, body: body, requested: request.apiVersion)
+        if status == 404 || status == 503, let message = DockerError.daemonMessage(body),
+           let swarm = EngineCompatibility.swarmRefusal(status: status, message: message, method: request.method,
+                                                        path: request.path, engine: await knownEngine) {
+            return swarm
+        }
+        return error
     }
 
     /// The body of an error answer, at most 1 MB (a refused upgrade's within the handshake's time limit).

@@ -133,8 +133,17 @@ public struct ContainersAPI: Sendable {
 
     /// The processes running in the container (`docker top`).
     public func top(_ id: String, psArgs: String? = nil) async throws -> ContainerTop {
-        let query = psArgs.map { [QueryItem("ps_args", $0)] } ?? []
-        return try await client.decode(ContainerTop.self, "GET", "/containers/\(Self.escape(id))/top", query: query)
+        _ = try await client.apiVersion()
+        let engine = await client.knownEngine
+        let query = psArgs.map { [QueryItem("ps_args", EngineCompatibility.topArguments($0, engine: engine))] } ?? []
+        let path = "/containers/\(Self.escape(id))/top"
+        let response = try await client.send("GET", path, query: query)
+        if response.body.isEmpty, engine?.isPodman == true {
+            throw DockerError.malformedResponse("GET \(path): Podman answered nothing; for ps_args it cannot read itself "
+                + "it runs ps inside the container, which this image may not have")
+        }
+        let top = try JSONCoding.decode(ContainerTop.self, from: response.body, what: "GET \(path)")
+        return EngineCompatibility.top(top, engine: engine)
     }
 
     /// Removes stopped containers.

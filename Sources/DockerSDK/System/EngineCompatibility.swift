@@ -14,8 +14,10 @@ enum EngineCompatibility {
         return "sha256:" + id
     }
 
-    /// Podman's errors for a request the container's state does not allow ("container state improper")
-    /// and for a network name in use ("network already exists"), HTTP 500 there, are Docker's 409 Conflict.
+    /// Podman's errors for a request the container's state does not allow ("container state improper"),
+    /// for a network name in use ("network already exists") and for a container name in use or a container
+    /// whose network namespace others still join ("container already exists"), HTTP 500 there, are
+    /// Docker's 409 Conflict.
     static func status(_ status: Int, body: Data) -> Int {
         guard status == 500 else { return status }
         struct Cause: Decodable { let cause: String }
@@ -24,7 +26,8 @@ enum EngineCompatibility {
     }
 
     /// The `cause` of Podman's error bodies that Docker answers with 409 (dockerd sends no `cause`).
-    static let conflictCauses: Set<String> = ["container state improper", "network already exists"]
+    static let conflictCauses: Set<String> = ["container state improper", "network already exists",
+                                              "container already exists"]
 
     /// A reference as Docker names local images: Podman qualifies them, `localhost/name:tag` for
     /// images without a registry (loaded, imported, committed, built) and `docker.io/library/name:tag`
@@ -145,14 +148,38 @@ extension EngineCompatibility {
 extension EngineCompatibility {
     /// Podman's container inspect has `null` bindings for exposed ports it does not publish
     /// (`"PortBindings": {"3306/tcp": null}`); Docker leaves such ports out.
+    ///
+    /// Its `HostConfig.Ulimits` name the limits as the kernel does (`RLIMIT_NOFILE`), which its own create
+    /// refuses ("invalid ulimit type"): Docker's `nofile`. And it says `NetworkMode: "bridge"` for a container
+    /// created on one user-defined network, where Docker names that network: the network's name, when the
+    /// container is on that one network only (not on Podman's default `podman` network).
     static func containerInspectBody(_ body: Data, engine: Engine?) -> Data {
         guard engine?.isPodman == true,
               var object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              var host = object["HostConfig"] as? [String: Any],
-              let bindings = host["PortBindings"] as? [String: Any],
-              bindings.values.contains(where: { $0 is NSNull })
+              var host = object["HostConfig"] as? [String: Any]
         else { return body }
-        host["PortBindings"] = bindings.filter { !($0.value is NSNull) }
+        var changed = false
+        if let bindings = host["PortBindings"] as? [String: Any], bindings.values.contains(where: { $0 is NSNull }) {
+            host["PortBindings"] = bindings.filter { !($0.value is NSNull) }
+            changed = true
+        }
+        if let limits = host["Ulimits"] as? [[String: Any]],
+           limits.contains(where: { ($0["Name"] as? String)?.hasPrefix("RLIMIT_") == true }) {
+            host["Ulimits"] = limits.map { limit -> [String: Any] in
+                guard let name = limit["Name"] as? String, name.hasPrefix("RLIMIT_") else { return limit }
+                var limit = limit
+                limit["Name"] = name.dropFirst("RLIMIT_".count).lowercased()
+                return limit
+            }
+            changed = true
+        }
+        if host["NetworkMode"] as? String == "bridge",
+           let networks = (object["NetworkSettings"] as? [String: Any])?["Networks"] as? [String: Any],
+           networks.count == 1, let name = networks.keys.first, name != "podman", name != "bridge" {
+            host["NetworkMode"] = name
+            changed = true
+        }
+        guard changed else { return body }
         object["HostConfig"] = host
         return (try? JSONSerialization.data(withJSONObject: object)) ?? body
     }
@@ -238,5 +265,61 @@ extension EngineCompatibility {
             return .notFound(message: message)
         }
         return .notFound(message: "\(engine.description.capitalized) does not serve \(endpoint): this needs Docker Engine")
+    }
+}
+
+extension EngineCompatibility {
+    /// The Swarm-only routes: Podman has no Swarm mode (it serves `/secrets` itself, without one).
+    static let swarmRoutes = ["/swarm", "/services", "/nodes", "/tasks", "/configs"]
+
+    /// Podman's refusals of Swarm calls as Docker's answer outside a swarm, `.swarm(reason: .notInSwarm)`:
+    /// its router's bare 404 "Not Found" (`GET /swarm`, `/services`, `/nodes`, `/tasks`, `/configs`; only
+    /// when the engine is Podman) and its 503 "Podman does not support service: PATH" (always: dockerd never
+    /// says so). `/swarm/init` and `/swarm/join` keep Podman's 503: there "not in a swarm" would mislead.
+    /// Nil when the refusal is not one of these.
+    static func swarmRefusal(status: Int, message: String, method: String, path: String,
+                             engine: Engine?) -> DockerError? {
+        guard swarmRoutes.contains(where: { path == $0 || path.hasPrefix($0 + "/") }),
+              path != "/swarm/init", path != "/swarm/join" else { return nil }
+        let unsupported = status == 503 && message.hasPrefix("Podman does not support service")
+        let unrouted = status == 404 && (message == "Not Found" || message == "not found") && engine?.isPodman == true
+        guard unsupported || unrouted else { return nil }
+        let template = PathTemplate.of(path)
+        return .swarm(reason: .notInSwarm,
+                      message: "Podman is not part of a swarm: it has no Swarm mode and does not serve \(method) \(template) (it said: \(message))")
+    }
+}
+
+extension EngineCompatibility {
+    /// `ps_args` for Podman: `-o LIST` and `-eo LIST` as the bare `LIST` of descriptors (`pid,args`), which
+    /// Podman reads itself; for ps-style flags it runs `ps` inside the container instead, which an image
+    /// without ps (redis) cannot answer (Podman then sends an empty 200). Docker runs ps on the host.
+    static func topArguments(_ psArgs: String, engine: Engine?) -> String {
+        guard engine?.isPodman == true else { return psArgs }
+        let parts = psArgs.split(separator: " ")
+        guard parts.count == 2, parts[0] == "-o" || parts[0] == "-eo" else { return psArgs }
+        return String(parts[1])
+    }
+
+    /// Podman runs `ps` for `ps_args` it does not parse itself (`-eo pid,args`) and answers its lines
+    /// unsplit: one title `"PID   COMMAND"`, one field per row `"1 sleep 100"`. Split as Docker does:
+    /// on white space, into as many fields as titles, the last field keeping the rest of the line.
+    static func top(_ top: ContainerTop, engine: Engine?) -> ContainerTop {
+        guard engine?.isPodman == true, top.titles.count == 1 else { return top }
+        let titles = top.titles[0].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard titles.count > 1, top.processes.allSatisfy({ $0.count == 1 }) else { return top }
+        var split = top
+        split.titles = titles
+        split.processes = top.processes.map { row in
+            var fields: [String] = []
+            var rest = Substring(row[0]).drop { $0 == " " }
+            while fields.count < titles.count - 1, let space = rest.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+                fields.append(String(rest[..<space]))
+                rest = rest[space...].drop { $0 == " " || $0 == "\t" }
+            }
+            fields.append(String(rest))
+            return fields
+        }
+        return split
     }
 }
