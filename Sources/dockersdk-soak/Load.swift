@@ -337,41 +337,25 @@ struct LoadRun {
     /// Reads the first element of a stream within 30 s, then keeps its iterator (the stream stays
     /// open) until the returned task is cancelled (at most 10 minutes).
     static func iterateAndHold(_ stream: OpenStream, what: String) async throws -> Task<Void, Never> {
-        let ready = Ready()
-        let holder = Task {
-            do {
-                switch stream {
-                case .logs(let output):
-                    var iterator = output.makeAsyncIterator()
-                    let first = try await iterator.next()
-                    ready.signal(first == nil ? "\(what) ended" : nil)
-                    try? await Task.sleep(for: .seconds(600))
-                    withExtendedLifetime(iterator) {}
-                case .events(let events):
-                    var iterator = events.makeAsyncIterator()
-                    let first = try await iterator.next()
-                    ready.signal(first == nil ? "\(what) ended" : nil)
-                    try? await Task.sleep(for: .seconds(600))
-                    withExtendedLifetime(iterator) {}
-                }
-            } catch {
-                ready.signal("\(what): \(error)")
-            }
+        switch stream {
+        case .logs(let output): return try await holdAfterFirst(output, what: what, waitingFor: "first chunk")
+        case .events(let events): return try await holdAfterFirst(events, what: what, waitingFor: "first chunk")
         }
-        do {
-            try await Bounded.within(30, "first chunk of \(what)") { try await ready.wait() }
-        } catch {
-            holder.cancel()
-            throw error
-        }
-        return holder
     }
 
+    /// Reads the first output of an attached session within 30 s, then keeps its iterator until the
+    /// returned task is cancelled (at most 10 minutes).
     static func iterateAndHold(_ session: AttachedSession, what: String) async throws -> Task<Void, Never> {
+        try await holdAfterFirst(session.output, what: what, waitingFor: "echo")
+    }
+
+    /// The one implementation behind both `iterateAndHold`s: any stream whose values can cross tasks.
+    private static func holdAfterFirst<S: AsyncSequence & Sendable>(_ sequence: S, what: String,
+                                                                     waitingFor: String) async throws -> Task<Void, Never> {
         let ready = Ready()
         let holder = Task {
             do {
-                var iterator = session.output.makeAsyncIterator()
+                var iterator = sequence.makeAsyncIterator()
                 let first = try await iterator.next()
                 ready.signal(first == nil ? "\(what) ended" : nil)
                 try? await Task.sleep(for: .seconds(600))
@@ -381,7 +365,7 @@ struct LoadRun {
             }
         }
         do {
-            try await Bounded.within(30, "echo of \(what)") { try await ready.wait() }
+            try await Bounded.within(30, "\(waitingFor) of \(what)") { try await ready.wait() }
         } catch {
             holder.cancel()
             throw error
