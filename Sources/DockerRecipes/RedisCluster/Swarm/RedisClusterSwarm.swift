@@ -237,10 +237,24 @@ public struct RedisClusterSwarm: Sendable {
     @discardableResult
     public func restorePlannedMasters(progress: RecipeProgress = .silent) async throws -> [String] {
         var switched: [String] = []
+        // A host back from a loss can disturb the swarm for a while (a raft election among the
+        // managers, a daemon answering "context deadline exceeded"): every step here retries,
+        // bounded, instead of failing on the first transient refusal.
+        try await Poll.until("the swarm to have a leader", timeout: .seconds(60), interval: .milliseconds(500)) {
+            let nodes = try await manager.nodes.list()
+            return (nodes.contains { $0.managerStatus?.leader == true }, "no leader among \(nodes.count) nodes")
+        }
         for master in plan.masters {
-            guard let me = try ClusterView(parsing: try await cli(master, ["cluster", "nodes"])).myself, me.role != .master else { continue }
+            let view: ClusterView = try await Poll.until("\(master.name) to answer CLUSTER NODES", timeout: .seconds(60),
+                                                         interval: .milliseconds(500)) {
+                (try ClusterView(parsing: try await cli(master, ["cluster", "nodes"], seconds: 5)), nil)
+            }
+            guard let me = view.myself, me.role != .master else { continue }
             progress.step("\(master.name) (\(master.host)) takes its slots back from its replica")
-            _ = try await cli(master, ["cluster", "failover"])
+            try await Poll.until("\(master.name) to accept CLUSTER FAILOVER", timeout: .seconds(30), interval: .milliseconds(500)) {
+                _ = try await cli(master, ["cluster", "failover"], seconds: 5)
+                return (true, nil)
+            }
             try await Poll.until("\(master.name) to be a master again", timeout: .seconds(60), interval: .milliseconds(300)) {
                 let view = try ClusterView(parsing: try await cli(master, ["cluster", "nodes"], seconds: 3))
                 return (view.myself?.role == .master, "\(master.name) is \(view.myself.map { "\($0.role)" } ?? "?")")
