@@ -66,6 +66,17 @@ struct Bench {
         return rows
     }
 
+    /// Runs `first` then `second` in even rounds, the other way round in odd ones.
+    private func inTurn(_ round: Int, _ first: () async throws -> Void, _ second: () async throws -> Void) async throws {
+        if round % 2 == 0 {
+            try await first()
+            try await second()
+        } else {
+            try await second()
+            try await first()
+        }
+    }
+
     private func runRows(into rows: inout [Row]) async throws {
         let started = Date()
         print("dockersdk-bench: API \(version), \(options.rounds) rounds; C \(c != nil ? "yes" : "no"), docker-py \(python != nil ? "yes" : "no"), CLI \(cli ?? "no")")
@@ -88,23 +99,34 @@ struct Bench {
         for round in 0..<options.rounds {
             print("round \(round + 1)/\(options.rounds)...")
             if options.runs("ping") {
-                ping.clients["SDK", default: Samples()].add(try await timeAsync(n) { _ = try await docker.system.ping() })
-                if let s = attempt("C ping", { Samples.parseTimes(try cRun(["get", "ping", "/_ping", "\(n)"]))["ping"] }) { ping.clients["C", default: Samples()].add(s) }
+                // The SDK and C blocks swap order every round, so neither always runs first after the
+                // previous row's processes (docker-py, the CLI) or always second.
+                try await inTurn(round, {
+                    ping.clients["SDK", default: Samples()].add(try await timeAsync(n) { _ = try await docker.system.ping() })
+                }, {
+                    if let s = attempt("C ping", { Samples.parseTimes(try cRun(["get", "ping", "/_ping", "\(n)"]))["ping"] }) { ping.clients["C", default: Samples()].add(s) }
+                })
                 if let s = attempt("docker-py ping", { Samples.parseTimes(try pyRun(["get", "ping", "_ping", "\(n / 5)"]))["ping"] }) { ping.clients["docker-py", default: Samples()].add(s) }
             }
             if options.runs("inspect") {
-                inspect.clients["SDK", default: Samples()].add(try await timeAsync(n) { _ = try await docker.containers.inspect(target) })
-                if let s = attempt("C inspect", { Samples.parseTimes(try cRun(["get", "inspect", "/containers/\(target)/json", "\(n)"]))["inspect"] }) { inspect.clients["C", default: Samples()].add(s) }
+                try await inTurn(round, {
+                    inspect.clients["SDK", default: Samples()].add(try await timeAsync(n) { _ = try await docker.containers.inspect(target) })
+                }, {
+                    if let s = attempt("C inspect", { Samples.parseTimes(try cRun(["get", "inspect", "/containers/\(target)/json", "\(n)"]))["inspect"] }) { inspect.clients["C", default: Samples()].add(s) }
+                })
                 if let s = attempt("docker-py inspect", { Samples.parseTimes(try pyRun(["get", "inspect", "inspect:\(target)", "\(n / 5)"]))["inspect"] }) { inspect.clients["docker-py", default: Samples()].add(s) }
                 if let cli { inspect.clients["docker CLI", default: Samples()].add(try cliTimes { try timeProcess(cli, ["inspect", target]) }) }
             }
             if options.runs("list") {
                 let filters = Filters.label("com.dockersdk.bench.list", resources.instance)
-                list.clients["SDK", default: Samples()].add(try await timeAsync(n) {
-                    let found = try await docker.containers.list(all: true, filters: filters)
-                    guard found.count == 20 else { throw BenchError("list returned \(found.count)") }
+                try await inTurn(round, {
+                    list.clients["SDK", default: Samples()].add(try await timeAsync(n) {
+                        let found = try await docker.containers.list(all: true, filters: filters)
+                        guard found.count == 20 else { throw BenchError("list returned \(found.count)") }
+                    })
+                }, {
+                    if let s = attempt("C list", { Samples.parseTimes(try cRun(["get", "list", listPath, "\(n)"]))["list"] }) { list.clients["C", default: Samples()].add(s) }
                 })
-                if let s = attempt("C list", { Samples.parseTimes(try cRun(["get", "list", listPath, "\(n)"]))["list"] }) { list.clients["C", default: Samples()].add(s) }
                 if let s = attempt("docker-py list", { Samples.parseTimes(try pyRun(["get", "list", "list:\(listLabel)", "\(n / 5)"]))["list"] }) { list.clients["docker-py", default: Samples()].add(s) }
                 if let cli { list.clients["docker CLI", default: Samples()].add(try cliTimes { try timeProcess(cli, ["ps", "-a", "--filter", "label=\(listLabel)"]) }) }
             }

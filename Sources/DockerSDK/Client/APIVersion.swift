@@ -13,6 +13,10 @@ public struct APIVersion: Sendable, Hashable, Comparable, Codable, CustomStringC
 
     /// Parses `1.41` (also `v1.41`); nil when it is not a version.
     public init?(_ text: String) {
+        if let (major, minor) = Self.plainDigits(text) {
+            self.init(major, minor)
+            return
+        }
         var text = Substring(text.trimmingCharacters(in: .whitespaces))
         if text.hasPrefix("v") { text = text.dropFirst() }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
@@ -20,6 +24,34 @@ public struct APIVersion: Sendable, Hashable, Comparable, Codable, CustomStringC
             return nil
         }
         self.init(major, minor)
+    }
+
+    /// `major.minor` when `text` is exactly digits, a dot and digits (what daemons send), without
+    /// Foundation's trimming, which showed in the ping profile; nil sends the parse the general way.
+    private static func plainDigits(_ text: String) -> (Int, Int)? {
+        var text = text
+        return text.withUTF8 { bytes -> (Int, Int)? in
+            var parts = (0, 0), digits = (0, 0), inMinor = false
+            for byte in bytes {
+                if byte == UInt8(ascii: "."), !inMinor {
+                    inMinor = true
+                } else if byte >= 48, byte <= 57 {
+                    // More than 9 digits is no plain version (and could overflow): the general parse decides.
+                    guard (inMinor ? digits.1 : digits.0) < 9 else { return nil }
+                    if inMinor {
+                        parts.1 = parts.1 * 10 + Int(byte - 48)
+                        digits.1 += 1
+                    } else {
+                        parts.0 = parts.0 * 10 + Int(byte - 48)
+                        digits.0 += 1
+                    }
+                } else {
+                    return nil
+                }
+            }
+            guard inMinor, digits.0 > 0, digits.1 > 0 else { return nil }
+            return parts
+        }
     }
 
     /// `major.minor`, e.g. `1.41`.

@@ -106,6 +106,16 @@ public final class DockerClient: Sendable {
         longRunning: Bool = false, versioned: Bool = true
     ) async throws -> DockerResponse {
         try await instrumented(method, path) {
+            try await exchange(method, path, query: query, body: body, headers: headers, timeout: timeout, accept: accept,
+                               longRunning: longRunning, versioned: versioned)
+        }
+    }
+
+    /// `send` without its own record: the request, the transport and the mapping of failures.
+    private func exchange(
+        _ method: String, _ path: String, query: [QueryItem], body: RequestBody?, headers: [String: String],
+        timeout: Duration?, accept: Set<Int>, longRunning: Bool, versioned: Bool
+    ) async throws -> DockerResponse {
         let version = versioned ? try await apiVersion() : nil
         var request = DockerRequest(method: method, path: path, query: query, headers: headers, body: body,
                                     apiVersion: version,
@@ -121,7 +131,6 @@ public final class DockerClient: Sendable {
             throw await refusal(status: response.status, body: response.body, request)
         }
         return response
-        }
     }
 
     /// Sends a versioned request and decodes the JSON answer.
@@ -129,10 +138,12 @@ public final class DockerClient: Sendable {
         _ type: T.Type, _ method: String, _ path: String, query: [QueryItem] = [], body: RequestBody? = nil,
         headers: [String: String] = [:], timeout: Duration? = nil, longRunning: Bool = false
     ) async throws -> T {
-        try await instrumented(method, path) {
-        let response = try await send(method, path, query: query, body: body, headers: headers, timeout: timeout,
-                                      longRunning: longRunning)
-        return try JSONCoding.decode(type, from: response.body, what: "\(method) \(path)")
+        // One record for the call (the exchange reports its status to it), not one nested in another.
+        try await instrumentedCall(method, path) { call in
+            let response = try await exchange(method, path, query: query, body: body, headers: headers, timeout: timeout,
+                                              accept: [], longRunning: longRunning, versioned: true)
+            call?.status = response.status
+            return try JSONCoding.decode(type, from: response.body, what: "\(method) \(path)")
         }
     }
 

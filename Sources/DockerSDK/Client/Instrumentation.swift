@@ -69,23 +69,29 @@ extension DockerClient {
     /// error's message, so registry credentials, environment values and daemon messages stay out of every
     /// record; the message stays in the thrown error, which the caller owns.
     ///
-    /// A helper nested in another for the same method and path (`decode` calling `send`) adds no record of its
+    /// A helper nested in another for the same method and path (an API area wrapping `send`) adds no record of its
     /// own and hands its status to the outer one; a different request made inside (the version negotiation's
     /// `/_ping`) is a call of its own and a child span. For a stream or a hijacked connection the call ends when
     /// the response head arrives: the span and timer cover opening it, not reading it.
     func instrumented<T>(_ method: String, _ path: String, _ body: () async throws -> T) async throws -> T {
+        try await instrumentedCall(method, path) { _ in try await body() }
+    }
+
+    /// `instrumented`, handing the body the call's record (nil when nothing is recorded) so that a
+    /// helper can report the HTTP status itself instead of nesting a second `instrumented`.
+    func instrumentedCall<T>(_ method: String, _ path: String, _ body: (InstrumentedCall?) async throws -> T) async throws -> T {
         // Off (no backend, logger above debug): one check and the body, nothing built, no task-local read.
         // Checked first: an outer call of this client is then off too, so there is nothing to hand a status to.
         let factory = telemetry.metricsFactory ?? MetricsSystem.factory
         let tracer = telemetry.tracer ?? InstrumentationSystem.tracer
         let logs = logger.logLevel <= .debug
         if !logs, factory is NOOPMetricsHandler, tracer is NoOpTracer {
-            return try await body()
+            return try await body(nil)
         }
         if let outer = InstrumentedCall.current, outer.method == method, outer.path == path {
             outer.status = nil
             do {
-                let value = try await body()
+                let value = try await body(outer)
                 outer.status = CallRecord.status(of: value) ?? outer.status
                 return value
             } catch {
@@ -98,7 +104,7 @@ extension DockerClient {
                                 factory: factory)
         return try await record.run(tracer: tracer) {
             try await InstrumentedCall.$current.withValue(call) {
-                let value = try await body()
+                let value = try await body(call)
                 return (value, CallRecord.status(of: value) ?? call.status)
             }
         } statusOfError: { error in CallRecord.status(of: error) ?? call.status }

@@ -66,6 +66,11 @@ final class CurlEasy: @unchecked Sendable {
     let errorBuffer: UnsafeMutablePointer<CChar>
     /// Set while the handle holds a unary GET's options for this host (see `CurlRequest.configure`).
     var plainGET: PlainGET?
+    /// The header list CURLOPT_HTTPHEADER points at (owned here: it must outlive every transfer that uses it).
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Whether `headerList` is set on the handle and holds only the default header (`Expect:`), so a
+    /// request without headers of its own needs no new list.
+    var hasDefaultHeaders = false
 
     /// What a unary GET's options depend on beyond the request itself.
     struct PlainGET: Equatable {
@@ -83,6 +88,7 @@ final class CurlEasy: @unchecked Sendable {
 
     deinit {
         curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
         errorBuffer.deallocate()
     }
 }

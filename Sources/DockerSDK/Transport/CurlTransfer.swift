@@ -1,9 +1,10 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// One HTTP exchange on a curl easy handle: its options, its callbacks' state, and what happens
 /// when it ends. Driven by one thread at a time (the calling task inline, or the event loop);
-/// only the cancellation flag is shared, under a lock.
+/// only the cancellation state is shared, under a lock.
 final class CurlRequest: @unchecked Sendable {
     enum Kind {
         /// The whole body is kept, up to `limit` bytes.
@@ -31,11 +32,10 @@ final class CurlRequest: @unchecked Sendable {
     var onFinish: ((CURLcode) -> Void)?
     /// The multi handle the transfer is in (loop-thread bookkeeping for aborts).
     var multi: CurlMulti?
-    private var headerList: UnsafeMutablePointer<curl_slist>?
 
-    private let lock = NSLock()
-    private var cancelled = false
-    private var onLoop: CurlEventLoop?
+    /// Whether the call was cancelled, and the loop driving it once handed over. A `Mutex` stored
+    /// in the object: an NSLock per call was an allocation and a pthread mutex set up and torn down.
+    private let shared = Mutex<(cancelled: Bool, onLoop: CurlEventLoop?)>((false, nil))
 
     init(easy: CurlEasy, request: DockerRequest, host: DockerHost, kind: Kind, connectTimeout: Duration) throws {
         self.easy = easy
@@ -57,6 +57,7 @@ final class CurlRequest: @unchecked Sendable {
         let h = easy.handle
         easy.plainGET = nil
         curl_easy_reset(h)
+        easy.hasDefaultHeaders = false
         easy.errorBuffer[0] = 0
         CurlTransfer.configureConnection(h, host: host, target: "/", connectTimeout: connectTimeout)
         dsdk_setopt_pointer(h, CURLOPT_ERRORBUFFER, easy.errorBuffer)
@@ -66,19 +67,15 @@ final class CurlRequest: @unchecked Sendable {
         dsdk_setopt_long(h, CURLOPT_TCP_KEEPINTVL, 15)
     }
 
-    deinit {
-        curl_slist_free_all(headerList)
-    }
-
     var isCancelled: Bool {
-        lock.withLock { cancelled }
+        shared.withLock { $0.cancelled }
     }
 
     /// Marks the call cancelled; once it runs on the loop, the loop aborts it.
     func cancel() {
-        let loop: CurlEventLoop? = lock.withLock {
-            cancelled = true
-            return onLoop
+        let loop: CurlEventLoop? = shared.withLock {
+            $0.cancelled = true
+            return $0.onLoop
         }
         loop?.post { [self] in abortOnLoop() }
     }
@@ -86,7 +83,7 @@ final class CurlRequest: @unchecked Sendable {
     /// Hands the call to `loop` (which from now on drives it); `start` runs there unless the call
     /// was cancelled meanwhile, in which case it ends as cancelled.
     func handOver(to loop: CurlEventLoop, start: @escaping () -> Void) {
-        lock.withLock { onLoop = loop }
+        shared.withLock { $0.onLoop = loop }
         loop.post { [self] in
             start()
             if isCancelled { abortOnLoop() }
@@ -155,6 +152,7 @@ final class CurlRequest: @unchecked Sendable {
         }
         easy.plainGET = nil
         curl_easy_reset(h)
+        easy.hasDefaultHeaders = false
         easy.errorBuffer[0] = 0
         CurlTransfer.configureConnection(h, host: host, target: request.target, connectTimeout: connectTimeout)
         dsdk_setopt_pointer(h, CURLOPT_ERRORBUFFER, easy.errorBuffer)
@@ -207,6 +205,10 @@ final class CurlRequest: @unchecked Sendable {
 
     /// The request's header list: no `Expect`, the body's content type (it wins), the request's own headers.
     private func setHeaders(_ h: UnsafeMutableRawPointer, contentType: String?, chunked: Bool = false) {
+        let onlyDefault = !chunked && contentType == nil && request.headers.isEmpty
+        // The handle still holds the default list from its last exchange: nothing to build (two
+        // allocations in curl and a free per call less).
+        if onlyDefault, easy.hasDefaultHeaders { return }
         var headerList: UnsafeMutablePointer<curl_slist>?
         // No "Expect: 100-continue" round trip before a body.
         headerList = curl_slist_append(headerList, "Expect:")
@@ -222,9 +224,11 @@ final class CurlRequest: @unchecked Sendable {
                 headerList = curl_slist_append(headerList, value.isEmpty ? "\(name):" : "\(name): \(value)")
             }
         }
-        curl_slist_free_all(self.headerList)
-        self.headerList = headerList
+        // Set before the old list is freed: the handle never points at freed memory.
         dsdk_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
+        curl_slist_free_all(easy.headerList)
+        easy.headerList = headerList
+        easy.hasDefaultHeaders = onlyDefault
     }
 
     fileprivate func headLine(_ line: UnsafeRawBufferPointer) -> Bool {

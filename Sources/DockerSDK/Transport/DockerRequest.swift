@@ -171,64 +171,117 @@ public enum RequestBody: Sendable, Equatable {
 }
 
 /// Response headers with case-insensitive lookup.
+///
+/// Kept as the bytes received; a name or value becomes a `String` only when it is read (a response
+/// has about ten headers and callers read one or two: making them all Strings showed in the ping profile).
 public struct HTTPHeaders: Sendable, Equatable, Codable, Sequence {
-    private var storage: [(name: String, value: String)]
+    /// Names and values back to back, as received.
+    private var bytes: [UInt8] = []
+    /// Per header, where its name ends and where its value ends in `bytes`; the name starts where
+    /// the previous header's value ended.
+    private var ends: [(name: Int, value: Int)] = []
 
     /// Creates headers from name/value pairs.
     public init(_ pairs: [(String, String)] = []) {
-        storage = pairs.map { (name: $0.0, value: $0.1) }
+        for (name, value) in pairs { add(name: name, value: value) }
     }
 
     /// The first value of the header `name`, ignoring case.
     public subscript(name: String) -> String? {
-        storage.first { Self.equalIgnoringASCIICase($0.name, name) }?.value
+        var name = name
+        return name.withUTF8 { wanted -> String? in
+            bytes.withUnsafeBufferPointer { all -> String? in
+                var start = 0
+                for end in ends {
+                    defer { start = end.value }
+                    guard end.name - start == wanted.count,
+                          Self.equalIgnoringASCIICase(UnsafeBufferPointer(rebasing: all[start..<end.name]), wanted)
+                    else { continue }
+                    return String(decoding: UnsafeBufferPointer(rebasing: all[end.name..<end.value]), as: UTF8.self)
+                }
+                return nil
+            }
+        }
     }
 
     /// Header names are ASCII: compare them without allocating lowercased copies.
     static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                guard x.count == y.count else { return false }
-                for i in 0..<x.count where x[i] != y[i] {
-                    let l = x[i] | 0x20, r = y[i] | 0x20
-                    guard l == r, l >= 0x61, l <= 0x7A else { return false }
-                }
-                return true
-            }
+        return a.withUTF8 { x in b.withUTF8 { y in equalIgnoringASCIICase(x, y) } }
+    }
+
+    private static func equalIgnoringASCIICase(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard x.count == y.count else { return false }
+        for i in 0..<x.count where x[i] != y[i] {
+            let l = x[i] | 0x20, r = y[i] | 0x20
+            guard l == r, l >= 0x61, l <= 0x7A else { return false }
         }
+        return true
     }
 
     /// Room for `n` headers without regrowing.
     mutating func reserveCapacity(_ n: Int) {
-        storage.reserveCapacity(n)
+        ends.reserveCapacity(n)
+        bytes.reserveCapacity(n * 32)
     }
 
     /// Adds a header.
     public mutating func add(name: String, value: String) {
-        storage.append((name: name, value: value))
+        bytes.append(contentsOf: name.utf8)
+        let nameEnd = bytes.count
+        bytes.append(contentsOf: value.utf8)
+        ends.append((name: nameEnd, value: bytes.count))
     }
+
+    /// Adds a header from the bytes of a response head (decoded as UTF-8 when read, invalid
+    /// sequences repaired as `String(decoding:as:)` does).
+    mutating func add(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: name)
+        let nameEnd = bytes.count
+        bytes.append(contentsOf: value)
+        ends.append((name: nameEnd, value: bytes.count))
+    }
+
+    /// The number of headers.
+    var count: Int { ends.count }
 
     /// Iterates the headers in the order received.
     public func makeIterator() -> some IteratorProtocol<(name: String, value: String)> {
-        storage.makeIterator()
+        Pairs(headers: self)
+    }
+
+    private struct Pairs: IteratorProtocol {
+        let headers: HTTPHeaders
+        var index = 0
+        var start = 0
+
+        mutating func next() -> (name: String, value: String)? {
+            guard index < headers.ends.count else { return nil }
+            let end = headers.ends[index]
+            defer {
+                index += 1
+                start = end.value
+            }
+            return (name: String(decoding: headers.bytes[start..<end.name], as: UTF8.self),
+                    value: String(decoding: headers.bytes[end.name..<end.value], as: UTF8.self))
+        }
     }
 
     /// Equal when they hold the same names and values in the same order.
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.storage.elementsEqual(rhs.storage) { $0.name == $1.name && $0.value == $1.value }
+        lhs.elementsEqual(rhs) { $0.name == $1.name && $0.value == $1.value }
     }
 
     /// Decodes a JSON object of names to values.
     public init(from decoder: Decoder) throws {
         let map = try [String: String](from: decoder)
-        storage = map.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        for (name, value) in map.sorted(by: { $0.key < $1.key }) { add(name: name, value: value) }
     }
 
     /// Encodes a JSON object of names to values (the last value of a repeated name).
     public func encode(to encoder: Encoder) throws {
         var map: [String: String] = [:]
-        for (name, value) in storage { map[name] = value }
+        for (name, value) in self { map[name] = value }
         try map.encode(to: encoder)
     }
 }

@@ -11,6 +11,11 @@ struct HTTPHeadParser {
     private(set) var headers = HTTPHeaders()
     /// Whether the final head (status >= 200, or 101) is complete.
     private(set) var isComplete = false
+    /// The announced `Content-Length` of the current response, when there is one and it is a length (a
+    /// negative, non-numeric or overflowing value counts as none). Read off the bytes as the line
+    /// arrives: a String trim per response showed in the ping profile.
+    private(set) var contentLength: Int?
+    private var sawContentLength = false
 
     /// Feeds one line, with or without its CRLF. Returns true when this line completed the final head.
     /// Interim `1xx` answers (`100 Continue`) are skipped; `101 Switching Protocols` is final.
@@ -42,6 +47,8 @@ struct HTTPHeadParser {
             headers = HTTPHeaders()
             headers.reserveCapacity(16)   // a daemon answer has about ten headers: no regrowth
             isComplete = false
+            contentLength = nil
+            sawContentLength = false
         } else if line.isEmpty {
             if status >= 200 || status == 101 {
                 isComplete = true
@@ -50,8 +57,13 @@ struct HTTPHeadParser {
         } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             var valueStart = colon + 1
             while valueStart < line.count, line[valueStart] == 32 || line[valueStart] == 9 { valueStart += 1 }
-            headers.add(name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                        value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart...]), as: UTF8.self))
+            let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
+            if !sawContentLength, Self.isContentLength(name) {
+                // The first one counts, as the headers' subscript reads it.
+                sawContentLength = true
+                contentLength = Self.length(UnsafeRawBufferPointer(rebasing: line[valueStart...]))
+            }
+            headers.add(name: name, value: UnsafeRawBufferPointer(rebasing: line[valueStart...]))
         }
         return false
     }
@@ -73,14 +85,37 @@ struct HTTPHeadParser {
         }
     }
 
-    /// The announced `Content-Length`, when there is one and it is a length (a negative or
-    /// non-numeric value counts as none).
-    var contentLength: Int? {
-        headers["Content-Length"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 >= 0 ? $0 : nil }
+    /// Whether a header name is `Content-Length`, ignoring ASCII case.
+    private static func isContentLength(_ name: UnsafeRawBufferPointer) -> Bool {
+        let expected: StaticString = "content-length"
+        guard name.count == expected.utf8CodeUnitCount else { return false }
+        let bytes = expected.utf8Start
+        for i in 0..<name.count where name[i] != bytes[i] {
+            // Only letters fold: `name[i] | 0x20` alone would take "\r" (0x0D) for "-" (0x2D).
+            guard bytes[i] != UInt8(ascii: "-"), name[i] | 0x20 == bytes[i] else { return false }
+        }
+        return true
+    }
+
+    /// A decimal length with an optional leading `+`, trailing blanks allowed; nil for anything else
+    /// (a sign `-`, other characters, more than 18 digits).
+    private static func length(_ value: UnsafeRawBufferPointer) -> Int? {
+        var end = value.count
+        while end > 0, value[end - 1] == 32 || value[end - 1] == 9 { end -= 1 }
+        var i = 0
+        if i < end, value[i] == UInt8(ascii: "+") { i += 1 }
+        guard i < end, end - i <= 18 else { return nil }
+        var n = 0
+        while i < end {
+            let digit = value[i] &- 48
+            guard digit <= 9 else { return nil }
+            n = n * 10 + Int(digit)
+            i += 1
+        }
+        return n
     }
 }
 
-/// The head parser's entry points for the fuzz targets (fuzz/FuzzHTTPHead): not API, no stability promise.
 @_spi(Fuzzing) public enum HTTPHeadFuzzing {
     /// What parsing a head gave.
     public struct Parsed: Equatable, Sendable {
