@@ -2,7 +2,8 @@
 # Podman as a second engine for the live tests: Debian's podman 4.3, `podman system service` on a
 # socket of ours, with its own storage, so nothing is shared with another Podman on the machine.
 # Usage: scripts/podman.sh start|stop|status|load-images|socket
-#   start        install podman if missing, start the service (idempotent), wait for /_ping (60 s max)
+#   start        install podman if missing, raise fs.inotify.max_user_instances to 1024 when lower, start the
+#                service (idempotent), wait for /_ping (60 s max)
 #   load-images  copy the dev images from the docker daemon (DOCKERSDK_SOCKET, /var/run/docker.sock)
 #                into Podman through the SDK: `dockersdk-demo image save` there, `image load` here
 #                (DOCKERSDK_DEMO names the demo binary); images already in Podman are skipped
@@ -86,8 +87,24 @@ sweep_dnsmasq() {
   done
 }
 
+# inotify instances: CNI's dnsname plugin runs a dnsmasq per network, and each dnsmasq, conmon and the service
+# take inotify instances; the kernel's default of 128 per user (all of it root's here, shared with dockerd's
+# containers) ran out once in a full run (dnsmasq: "failed to create inotify: Too many open files"). Raises
+# fs.inotify.max_user_instances to $inotify_instances when it is lower (never lowers it; idempotent). It is
+# a machine-wide setting: the only one this script changes outside its own directories.
+inotify_instances=${DOCKERSDK_PODMAN_INOTIFY_INSTANCES:-1024}
+raise_inotify_limit() {
+  local key=fs.inotify.max_user_instances current
+  current=$(cat /proc/sys/fs/inotify/max_user_instances)
+  if [ "$current" -ge "$inotify_instances" ]; then return 0; fi
+  log "raising $key from $current to $inotify_instances"
+  $sudo_cmd sysctl -q -w "$key=$inotify_instances" >/dev/null \
+    || { log "cannot raise $key (still $current): a full run may fail on dnsmasq's inotify"; return 1; }
+}
+
 start() {
   install_podman
+  raise_inotify_limit || true
   sweep_dnsmasq
   if ping_ok; then log "podman service answers at $sock"; return 0; fi
   $sudo_cmd mkdir -p "$run_dir" "$storage"
