@@ -2,12 +2,14 @@
 # Podman as a second engine for the live tests: Debian's podman 4.3, `podman system service` on a
 # socket of ours, with its own storage, so nothing is shared with another Podman on the machine.
 # Usage: scripts/podman.sh start|stop|status|load-images|socket
-#   start        install podman if missing, start the service (idempotent), wait for /_ping (60 s max)
+#   start        install podman if missing, raise fs.inotify.max_user_instances to 1024 when lower, start the
+#                service (idempotent), wait for /_ping (60 s max)
 #   load-images  copy the dev images from the docker daemon (DOCKERSDK_SOCKET, /var/run/docker.sock)
 #                into Podman through the SDK: `dockersdk-demo image save` there, `image load` here
 #                (DOCKERSDK_DEMO names the demo binary); images already in Podman are skipped
 #   stop         stop the service (TERM, bounded wait, then KILL) after removing the containers,
-#                pods and volumes it holds (it is ours: its storage is nobody else's)
+#                pods, volumes, networks and images (all but the dev images) it holds (it is ours: its
+#                storage is nobody else's), say what is left, delete the default network's bridge
 #   status       exit 0 when the service answers /_ping
 #   socket       print the socket path
 # Environment: DOCKERSDK_PODMAN_RUN (default /run/dockersdk-podman: socket, pid file, runroot),
@@ -86,8 +88,24 @@ sweep_dnsmasq() {
   done
 }
 
+# inotify instances: CNI's dnsname plugin runs a dnsmasq per network, and each dnsmasq, conmon and the service
+# take inotify instances; the kernel's default of 128 per user (all of it root's here, shared with dockerd's
+# containers) ran out once in a full run (dnsmasq: "failed to create inotify: Too many open files"). Raises
+# fs.inotify.max_user_instances to $inotify_instances when it is lower (never lowers it; idempotent). It is
+# a machine-wide setting: the only one this script changes outside its own directories.
+inotify_instances=${DOCKERSDK_PODMAN_INOTIFY_INSTANCES:-1024}
+raise_inotify_limit() {
+  local key=fs.inotify.max_user_instances current
+  current=$(cat /proc/sys/fs/inotify/max_user_instances)
+  if [ "$current" -ge "$inotify_instances" ]; then return 0; fi
+  log "raising $key from $current to $inotify_instances"
+  $sudo_cmd sysctl -q -w "$key=$inotify_instances" >/dev/null \
+    || { log "cannot raise $key (still $current): a full run may fail on dnsmasq's inotify"; return 1; }
+}
+
 start() {
   install_podman
+  raise_inotify_limit || true
   sweep_dnsmasq
   if ping_ok; then log "podman service answers at $sock"; return 0; fi
   $sudo_cmd mkdir -p "$run_dir" "$storage"
@@ -136,10 +154,54 @@ stop() {
     timeout 120 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" rm -a -f -t 2 >/dev/null 2>&1 || true
     timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" volume rm -a -f >/dev/null 2>&1 || true
     timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" network prune -f >/dev/null 2>&1 || true
+    remove_test_images
+    leftovers
   fi
   stop_service
   sweep_dnsmasq
+  # The default network's bridge (CNI makes it for the first container on `podman`; nothing else uses it).
+  if ip link show cni-podman0 >/dev/null 2>&1; then $sudo_cmd ip link delete cni-podman0 2>/dev/null || true; fi
   log "podman service stopped"
+}
+
+# The dev images load-images copies in (kept between runs: copying them takes a minute).
+dev_refs=" localhost/dockersdk/busybox:latest localhost/dockersdk/redis:7 localhost/dockersdk/mariadb:10.11 "
+
+podman_cli() { timeout 60 $sudo_cmd env CONTAINERS_CONF="$conf" podman "${flags[@]}" "$@"; }
+
+# Every other image of this storage was made by the tests (builds, commits, imports, tags, pulls from
+# the test registries): the other names of a dev image are removed (untagged), then every image without
+# a dev name, then the dangling layers of builds.
+remove_test_images() {
+  local lines line id ref keep=" "
+  lines=$(podman_cli images --format '{{.ID}} {{.Repository}}:{{.Tag}}' 2>/dev/null) || return 0
+  while read -r id ref; do
+    [ -n "$id" ] && [[ "$dev_refs" == *" $ref "* ]] && keep+="$id "
+  done <<<"$lines"
+  while read -r id ref; do
+    [ -n "$id" ] || continue
+    [[ "$dev_refs" == *" $ref "* ]] && continue
+    if [[ "$keep" == *" $id "* ]]; then
+      podman_cli untag "$id" "$ref" >/dev/null 2>&1 || true
+    else
+      podman_cli rmi -f "$id" >/dev/null 2>&1 || true
+    fi
+  done <<<"$lines"
+  podman_cli image prune -f >/dev/null 2>&1 || true
+}
+
+# Says what is still in the storage after the clean-up (nothing but the dev images is expected).
+leftovers() {
+  local containers volumes networks images
+  containers=$(podman_cli ps -a -q 2>/dev/null | wc -l)
+  volumes=$(podman_cli volume ls -q 2>/dev/null | wc -l)
+  networks=$(podman_cli network ls -q --filter label=com.dockersdk.instance 2>/dev/null | wc -l)
+  images=$(podman_cli images -a --filter label=com.dockersdk.instance -q 2>/dev/null | wc -l)
+  if [ "$((containers + volumes + networks + images))" -eq 0 ]; then
+    log "clean: no container, volume, labelled network or labelled image left"
+  else
+    log "left after clean-up: $containers containers, $volumes volumes, $networks labelled networks, $images labelled images"
+  fi
 }
 
 have_image() {

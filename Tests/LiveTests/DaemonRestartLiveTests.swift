@@ -19,8 +19,16 @@ final class DaemonRestartLiveTests: XCTestCase {
     // MARK: - Set-up
 
     /// The main daemon's client, a started private daemon (stopped at the end of the test) and a client to it.
+    /// Under `DOCKERSDK_ENGINE=podman` the engine under test is Podman, but the daemon killed here is always a
+    /// private dockerd, and its images come from the main dockerd (`DOCKERSDK_SOCKET`, /var/run/docker.sock):
+    /// Podman's `save` names them `localhost/NAME:TAG` in the archive, which dockerd would load under that name.
     private func privateDaemon() async throws -> (main: DockerClient, docker: DockerClient) {
-        let main = try await Live.client()
+        var main = try await Live.client()
+        if Live.isPodman {
+            main = try DockerClient(host: .unix(path: ProcessInfo.processInfo.environment["DOCKERSDK_SOCKET"] ?? "/var/run/docker.sock"),
+                                    environment: [:])
+            _ = try await main.system.ping()
+        }
         guard getuid() == 0 else { try Live.unavailable("a private dockerd needs root") }
         guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/dockerd") || FileManager.default.isExecutableFile(atPath: "/usr/bin/dockerd") else {
             try Live.unavailable("no dockerd binary to start a private daemon with")

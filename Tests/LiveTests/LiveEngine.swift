@@ -27,4 +27,27 @@ extension Live {
     static func requireDockerEngine(_ reason: String) throws {
         if isPodman { throw XCTSkip("not on Podman: \(reason)") }
     }
+
+    /// For a test of Swarm mode (which Podman 4.3 does not have): on Podman, checks that the engine under
+    /// test refuses Swarm calls with the typed `.swarm(reason: .notInSwarm)` (`GET /swarm`, `GET /services`)
+    /// and then skips; on Docker it does nothing. Every use is listed in the README's Podman section.
+    static func requireSwarmMode(_ reason: String, file: StaticString = #filePath, line: UInt = #line) async throws {
+        guard isPodman else { return }
+        let docker = try await client(file: file, line: line)
+        let calls: [(String, @Sendable () async throws -> Void)] = [
+            ("GET /swarm", { _ = try await docker.swarm.inspect() }), ("GET /services", { _ = try await docker.services.list() }),
+        ]
+        for (route, call) in calls {
+            do {
+                try await call()
+                XCTFail("Podman answered \(route), a Swarm call", file: file, line: line)
+            } catch DockerError.swarm(reason: .notInSwarm, let message) {
+                XCTAssertTrue(message.contains("Podman"), message, file: file, line: line)
+            } catch {
+                XCTFail("\(route) on Podman: expected .swarm(.notInSwarm), got \(error)", file: file, line: line)
+            }
+        }
+        throw XCTSkip("not on Podman (its typed Swarm refusal was checked): \(reason)")
+    }
 }
+

@@ -11,7 +11,7 @@ import XCTest
 final class MySQLReplicationSwarmLiveTests: XCTestCase {
     func testSourceAndTwoReplicasOnThreeHostsThenTheTourSwarmPart() async throws {
         // The lab's hosts are dockerds of its own: nothing of the engine under test; Podman has no Swarm mode.
-        try Live.requireDockerEngine("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
+        try await Live.requireSwarmMode("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
         let lab = try SwarmLab.up(3, images: ["dockersdk/busybox:latest", "dockersdk/redis:7", MySQLReplicationPlan.devImage])
         let clock = ContinuousClock.now
         func mark(_ step: String) { print("[mysql-swarm-live] \(step) at \(clock.duration(to: .now))") }

@@ -11,7 +11,7 @@ import XCTest
 final class RedisClusterSwarmLiveTests: XCTestCase {
     func testThreeByOneSurvivesTheLossOfAnyHostAndScalesOntoAFourth() async throws {
         // The lab's hosts are dockerds of its own: nothing of the engine under test; Podman has no Swarm mode.
-        try Live.requireDockerEngine("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
+        try await Live.requireSwarmMode("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
         let drillHosts = (ProcessInfo.processInfo.environment["DOCKERSDK_SWARM_DRILL_HOSTS"] ?? "h1,h2")
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         for host in drillHosts where !["h1", "h2", "h3"].contains(host) {

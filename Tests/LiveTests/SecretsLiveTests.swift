@@ -49,24 +49,38 @@ final class SecretsLiveTests: RecipeLiveTestCase {
         let commandLines = await sampler.value
         XCTAssertTrue(commandLines.contains { $0.contains("mariadbd") || $0.contains("mysqld") }, "ps saw the servers")
         assertNoSecret(commandLines.joined(separator: "\n"), secrets, "a command line in a container")
-        // The recipe's clients live for milliseconds: when the 200 ms sampling above missed them all,
-        // sample while status runs again, bounded, until one is seen, so the check above is known to
-        // look at the recipe's own client command lines.
-        var sawClient = commandLines.contains { $0.contains("--defaults-extra-file") }
-        for _ in 0..<30 where !sawClient {
-            let running = Task { try await replication.status() }
-            for _ in 0..<50 where !sawClient {
-                for server in replication.plan.servers {
-                    guard let top = try? await docker.containers.top(server.name, psArgs: "-eo pid,args") else { continue }
-                    let lines = top.processes.map { $0.joined(separator: " ") }
-                    assertNoSecret(lines.joined(separator: "\n"), secrets, "a command line in a container")
-                    if lines.contains(where: { $0.contains("--defaults-extra-file") }) { sawClient = true }
-                }
-                try await Task.sleep(for: .milliseconds(10))
+        // The recipe's clients live for milliseconds and `top` samples every 200 ms at best (on Podman each
+        // `top` is an exec of ps in the container, slower still), so it may miss them all. To know the check
+        // above looks at the recipe's own client command lines, a watcher in every server reads every
+        // /proc/PID/cmdline in a tight loop (bounded: 4000 rounds, 60 s) while status runs again and
+        // again (bounded: 200 rounds), and prints the first snapshot holding the client.
+        var clientLines: [String] = commandLines.filter { $0.contains("--defaults-extra-file") }
+        if clientLines.isEmpty {
+            let stop = StopFlag()
+            let statusLoop = Task {
+                for _ in 0..<200 where await !stop.isSet { _ = try await replication.status() }
             }
-            _ = try await running.value
+            let watchers = replication.plan.servers.map { server in
+                Task { try await docker.exec.run(["timeout", "60", "sh", "-c", Self.clientWatcher], in: server.name) }
+            }
+            var results: [ExecResult] = []
+            do {
+                for watcher in watchers { results.append(try await watcher.value) }
+            } catch {
+                await stop.set()
+                throw error
+            }
+            await stop.set()
+            try await statusLoop.value
+            for result in results {
+                assertNoSecret(result.stdoutText + result.stderrText, secrets, "a command line in a container (watcher)")
+                if result.exitCode == 0 {
+                    clientLines += result.stdoutText.split(separator: "\n").map(String.init).filter { $0.contains("--defaults-extra-file") }
+                }
+            }
         }
-        XCTAssertTrue(sawClient, "ps saw the recipe's own client at work (\(commandLines.count) lines sampled)")
+        XCTAssertFalse(clientLines.isEmpty, "ps or /proc saw the recipe's own client at work (\(commandLines.count) lines sampled)")
+        assertNoSecret(clientLines.joined(separator: "\n"), secrets, "the recipe's client command line")
 
         for server in replication.plan.servers {
             let inspect = try await docker.containers.inspect(server.name)
@@ -100,4 +114,24 @@ final class SecretsLiveTests: RecipeLiveTestCase {
         XCTAssertFalse(decoded.isEmpty, "the recording holds binary bodies")
         assertNoSecret(decoded.joined(separator: "\n"), secrets, "a decoded body of the recording")
     }
+
+    /// Reads every process's command line (`/proc/PID/cmdline`, NULs as spaces, one process a line) in a
+    /// loop of at most 4000 rounds and prints the first round's lines that hold the recipe's client (its
+    /// `--defaults-extra-file` option; spelled in two halves here so that this script's own command line
+    /// never holds it); exit 3 when no round did.
+    static let clientWatcher = """
+        p=--defaults-extra; p="$p-file"; i=0
+        while [ $i -lt 4000 ]; do
+          i=$((i+1))
+          out=$(for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <"$f" 2>/dev/null; echo; done)
+          case "$out" in *"$p"*) printf '%s\\n' "$out"; exit 0 ;; esac
+        done
+        exit 3
+        """
+}
+
+/// Tells a bounded loop in another task to stop after its current round.
+private actor StopFlag {
+    private(set) var isSet = false
+    func set() { isSet = true }
 }

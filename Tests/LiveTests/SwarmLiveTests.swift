@@ -43,7 +43,7 @@ final class SwarmLiveTests: XCTestCase {
 
     func testSwarmAcrossThreeHosts() async throws {
         // The lab's hosts are dockerds of its own: nothing of the engine under test; Podman has no Swarm mode.
-        try Live.requireDockerEngine("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
+        try await Live.requireSwarmMode("the Swarm lab (scripts/lab.sh) runs dockerd hosts; Podman has no Swarm mode")
         // One manager: the placement steps use h2 and h3 as workers (the Redis tests use 3 managers).
         let lab = try SwarmLab.up(3, managers: 1)
         var failure: (any Error)?

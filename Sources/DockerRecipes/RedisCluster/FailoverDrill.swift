@@ -32,7 +32,8 @@ public struct FailoverReport: Sendable, Codable, Equatable {
 extension RedisCluster {
     /// Stops the master owning `key`'s slot after writing `keyCount` keys there (acknowledged by a
     /// replica), waits for its replica to take over, reads the keys back, restarts the old master and
-    /// waits until it rejoins as a replica of the new one. Every wait is bounded.
+    /// waits until it rejoins as a replica of the new one, in its own view and in every other node's. Every
+    /// wait is bounded.
     public func failoverDrill(key: String = "k1", keyCount: Int = 100, progress: RecipeProgress = .silent) async throws -> FailoverReport {
         let progress = resources.logged(progress)
         let nodes = try await currentNodes().filter { $0.container.containerStatus == .running }.map(\.plan)
@@ -118,6 +119,16 @@ extension RedisCluster {
                              interval: .milliseconds(300)) {
             guard let seen = try? await survivorCLI.nodes(masterPlan), let me = seen.myself else { return (false, "not answering") }
             guard me.role == .replica, me.masterID == newMasterID else { return (false, "role \(me.role), master \(me.masterID ?? "-")") }
+            // Every other node must see it so too (gossip takes a moment; `status` reads one other node's view).
+            for other in nodes where other.name != masterPlan.name {
+                guard let theirs = try? await survivorCLI.nodes(other),
+                      let entry = theirs.nodes.first(where: { $0.host == masterPlan.host && $0.port == masterPlan.port }) else {
+                    return (false, "\(other.name) not answering")
+                }
+                guard entry.role == .replica, entry.masterID == newMasterID else {
+                    return (false, "\(other.name) sees role \(entry.role), master \(entry.masterID ?? "-")")
+                }
+            }
             rejoined = seconds(since: restarted)
             return (true, nil)
         }

@@ -83,6 +83,21 @@ actor EngineDetector {
         if settled == nil { settled = Engine(ping: ping) }
     }
 
+    /// The `GET /version` in flight on Podman, which `version()` calls made meanwhile share.
+    private var versionInFlight: Task<SystemVersion, any Error>?
+
+    /// Runs `fetch` (a `GET /version`) unless one is already in flight, whose answer is then shared: Podman
+    /// 4.3 answers `/version` by running the package manager for each component (about 1 s here, serialised
+    /// with every other process the service starts), so a burst of concurrent calls stalled the whole
+    /// engine for minutes. An answer that arrives during a call is as current as one of its own.
+    func sharedVersion(_ fetch: @escaping @Sendable () async throws -> SystemVersion) async throws -> SystemVersion {
+        if let versionInFlight { return try await versionInFlight.value }
+        let task = Task { try await fetch() }
+        versionInFlight = task
+        defer { if versionInFlight == task { versionInFlight = nil } }
+        return try await task.value
+    }
+
     func engine(ping: @escaping @Sendable () async throws -> PingResult) async throws -> Engine {
         if let settled { return settled }
         let task = pending ?? Task { Engine(ping: try await ping()) }

@@ -11,8 +11,15 @@ public struct SystemAPI: Sendable {
     }
 
     /// The daemon's version and its components (`GET /version`).
+    ///
+    /// On Podman, calls made while a `GET /version` is in flight share its answer (Podman runs the package
+    /// manager for each answer: README, Podman).
     public func version() async throws -> SystemVersion {
-        try await client.decode(SystemVersion.self, "GET", "/version")
+        let client = self.client
+        let fetch: @Sendable () async throws -> SystemVersion = { try await client.decode(SystemVersion.self, "GET", "/version") }
+        _ = try await client.apiVersion()  // the negotiating ping, which tells the engine
+        guard await client.knownEngine?.isPodman == true else { return try await fetch() }
+        return try await client.engineDetector.sharedVersion(fetch)
     }
 
     /// System-wide information (`GET /info`).
