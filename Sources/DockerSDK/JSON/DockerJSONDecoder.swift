@@ -43,6 +43,10 @@ public struct DockerJSONDecoder: Sendable {
     /// Values handed to `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable]
 
+    /// Whether the hot models' fast paths are tried first (see FastDecoding.swift); turned off only by
+    /// the tests and `dockersdk-bench`, to compare both readings.
+    @_spi(Benchmarks) public var fastPaths = true
+
     /// A decoder with Foundation's default options.
     public init(userInfo: [CodingUserInfoKey: any Sendable] = [:]) {
         self.userInfo = userInfo
@@ -62,8 +66,20 @@ public struct DockerJSONDecoder: Sendable {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: [], debugDescription: "The given data was not valid JSON.", underlyingError: error))
         }
+        // The hot models read the tape in one pass; anything unusual is decoded again below.
+        if fastPaths, let fast = T.self as? any FastDecodable.Type, let value = fast.fastDocument(tape, as: T.self) {
+            return value
+        }
         let decoder = TapeDecoder(tape: tape, index: 0, path: .root, userInfo: userInfo)
         return try decoder.decodeValue(type, at: 0, parent: .root, step: .none)
+    }
+
+    /// The fast path's value, or nil when it falls back (for tests: the fast path must be taken on the
+    /// recorded bodies).
+    func fastOnly<T: Decodable>(_ type: T.Type, from data: Data) -> T? {
+        guard !Self.needsFoundation(data), let tape = try? JSONTape(data),
+              let fast = T.self as? any FastDecodable.Type else { return nil }
+        return fast.fastDocument(tape, as: T.self)
     }
 
     /// UTF-16 and UTF-32 (a zero byte among the first two, or their byte order marks) go to Foundation.
