@@ -44,19 +44,44 @@ protocol FastDecodable {
 extension FastDecodable {
     /// The whole document as `T` (which is `Self`) through the fast path, or nil to fall back.
     static func fastDocument<T>(_ tape: JSONTape, as: T.Type) -> T? {
-        guard let value = try? Self(fast: FastValue(tape: tape, index: 0)) else { return nil }
-        return value as? T
+        guard Self.self == T.self, let value = try? Self(fast: FastValue(tape: tape, index: 0)) else { return nil }
+        return unsafeBitCast(value, to: T.self)
     }
 }
 
 /// One value on the tape, for the fast paths. The tape outlives every `FastValue` (a decode call holds
-/// it), so no reference counting here.
+/// it), so nothing here is reference counted: the hot readers use the tape's buffers directly (a
+/// retain and release of the tape or of a key table per member were 14% of the fast path's samples).
 struct FastValue {
+    let nodes: UnsafeMutablePointer<JSONNode>
+    let bytes: UnsafePointer<UInt8>
     unowned(unsafe) let tape: JSONTape
     let index: Int
 
-    @inline(__always) var node: JSONNode { tape.nodes[index] }
+    @inline(__always)
+    init(tape: JSONTape, index: Int) {
+        nodes = tape.nodes
+        bytes = UnsafePointer(tape.bytes.baseAddress!)
+        self.tape = tape
+        self.index = index
+    }
+
+    @inline(__always)
+    init(_ other: FastValue, index: Int) {
+        nodes = other.nodes
+        bytes = other.bytes
+        tape = other.tape
+        self.index = index
+    }
+
+    @inline(__always) var node: JSONNode { nodes[index] }
     @inline(__always) var isNull: Bool { node.kind == .null }
+
+    /// The tape, for the rare paths (no retain: it is alive for the whole decode).
+    @inline(__always)
+    func withTape<R>(_ body: (JSONTape) throws -> R) rethrows -> R {
+        try Unmanaged.passUnretained(tape)._withUnsafeGuaranteedRef(body)
+    }
 
     /// A string, validated and unescaped like `readString`.
     @inline(__always)
@@ -64,17 +89,39 @@ struct FastValue {
         let node = node
         guard node.kind == .string else { throw FastFallback() }
         if node.flags == 0 {
-            return String(decoding: UnsafeBufferPointer(start: tape.bytes.baseAddress! + Int(node.start),
-                                                        count: Int(node.end &- node.start)), as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(start: bytes + Int(node.start), count: Int(node.end &- node.start)),
+                          as: UTF8.self)
         }
-        do { return try tape.string(index) } catch { throw FastFallback() }
+        return try slowString()
     }
 
-    /// An integer of `T`'s range, read like `readInteger`.
+    private func slowString() throws(FastFallback) -> String {
+        do { return try withTape { try $0.string(index) } } catch { throw FastFallback() }
+    }
+
+    /// An integer of `T`'s range, read like `readInteger`: plain integers of up to 18 digits here,
+    /// anything else by the tape's reader.
     @inline(__always)
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws(FastFallback) -> T {
+        let node = node
         guard node.kind == .number else { throw FastFallback() }
-        do { return try tape.integer(index, as: T.self) } catch { throw FastFallback() }
+        let n = Int(node.end &- node.start)
+        if node.flags & JSONNumberFlags.plainInteger != 0 && n <= 18 {
+            var p = bytes + Int(node.start)
+            let negative = p[0] == 0x2D
+            var digits = n
+            if negative { p += 1; digits -= 1 }
+            if !(p[0] == 0x30 && digits > 1) {
+                var value: Int64 = 0
+                for k in 0..<digits { value = value &* 10 &+ Int64(p[k] &- 0x30) }
+                if let result = T(exactly: negative ? -value : value) { return result }
+            }
+        }
+        return try slowInteger(T.self)
+    }
+
+    private func slowInteger<T: FixedWidthInteger>(_ type: T.Type) throws(FastFallback) -> T {
+        do { return try withTape { try $0.integer(index, as: T.self) } } catch { throw FastFallback() }
     }
 
     @inline(__always)
@@ -88,7 +135,7 @@ struct FastValue {
 
     func double() throws(FastFallback) -> Double {
         guard node.kind == .number else { throw FastFallback() }
-        do { return try tape.double(index) } catch { throw FastFallback() }
+        do { return try withTape { try $0.double(index) } } catch { throw FastFallback() }
     }
 
     /// A fast-decodable value (the type is inferred from the property it is stored in).
@@ -98,8 +145,15 @@ struct FastValue {
     /// A value of a type without a fast path, through its `init(from:)` on the same tape (its errors,
     /// whose coding paths would lack the prefix, become a fallback of the whole document).
     func codable<T: Decodable>(_ type: T.Type = T.self) throws(FastFallback) -> T {
-        let decoder = TapeDecoder(tape: tape, index: index, path: .root, userInfo: [:])
+        let decoder = withTape { TapeDecoder(tape: $0, index: index, path: .root, userInfo: [:]) }
         do { return try decoder.decodeValue(T.self, at: index, parent: .root, step: .none) } catch { throw FastFallback() }
+    }
+
+    /// The tape index after this value and its descendants.
+    @inline(__always)
+    var after: Int {
+        let node = node
+        return node.kind == .object || node.kind == .array ? Int(node.end) : index + 1
     }
 
     /// The members of the object here, matched against `keys`.
@@ -107,7 +161,7 @@ struct FastValue {
     func members<Key>(_ keys: FastKeys<Key>) throws(FastFallback) -> FastMembers<Key> {
         let node = node
         guard node.kind == .object else { throw FastFallback() }
-        return FastMembers(tape: tape, keys: keys, member: index + 1, remaining: Int(node.count))
+        return FastMembers(self, keys: keys, member: index + 1, remaining: Int(node.count))
     }
 
     /// The sorted keys of an object of empty-struct values (`ExposedPorts`, `Volumes`), as
@@ -119,16 +173,16 @@ struct FastValue {
         result.reserveCapacity(Int(object.count))
         var key = index + 1
         for _ in 0..<Int(object.count) {
-            let value = tape.nodes[key + 1]
+            let value = nodes[key + 1]
             // Empty decodes from any object whose keys are valid strings.
             guard value.kind == .object else { throw FastFallback() }
             var inner = key + 2
             for _ in 0..<Int(value.count) {
-                guard tape.isPlain(inner) else { throw FastFallback() }
-                inner = tape.next(after: inner + 1)
+                guard nodes[inner].flags == 0 else { throw FastFallback() }
+                inner = FastValue(self, index: inner + 1).after
             }
-            result.append(try FastValue(tape: tape, index: key).string())
-            key = tape.next(after: key + 1)
+            result.append(try FastValue(self, index: key).string())
+            key = Int(value.end)
         }
         result.sort()
         // Duplicates collapse in the dictionary: rare, left to init(from:).
@@ -137,19 +191,21 @@ struct FastValue {
     }
 }
 
-/// A model's `CodingKeys`, hashed by their bytes for one-pass member matching (built once per type).
-final class FastKeys<Key: CodingKey & CaseIterable>: @unchecked Sendable {
-    // Immutable after init; the buffers live as long as the type's static table (the process).
-    let cases: [Key]
+/// A model's `CodingKeys`, hashed by their bytes for one-pass member matching (built once per type,
+/// kept in a static `let`: the buffers are immutable after init and live as long as the process).
+struct FastKeys<Key: CodingKey & CaseIterable>: @unchecked Sendable {
+    private let cases: UnsafeMutablePointer<Key>
     private let names: UnsafeMutablePointer<UInt8>
     private let offsets: UnsafeMutablePointer<Int32>
     private let slots: UnsafeMutablePointer<Int8>
     private let mask: Int
 
     init() {
-        cases = Array(Key.allCases)
-        precondition(cases.count <= 64, "FastMembers tracks at most 64 keys")
-        let strings = cases.map { Array($0.stringValue.utf8) }
+        let all = Array(Key.allCases)
+        precondition(all.count <= 64, "FastMembers tracks at most 64 keys")
+        cases = .allocate(capacity: max(all.count, 1))
+        cases.initialize(from: all, count: all.count)
+        let strings = all.map { Array($0.stringValue.utf8) }
         let total = strings.reduce(0) { $0 + $1.count }
         names = .allocate(capacity: max(total, 1))
         offsets = .allocate(capacity: strings.count + 1)
@@ -195,20 +251,23 @@ final class FastKeys<Key: CodingKey & CaseIterable>: @unchecked Sendable {
             slot = (slot + 1) & mask
         }
     }
+
+    @inline(__always) func key(_ i: Int) -> Key { cases[i] }
 }
 
 /// An object's members in document order, each key matched to a `CodingKeys` case; unknown keys are
 /// skipped (as `init(from:)` ignores them), anything `init(from:)` would treat with care falls back.
 struct FastMembers<Key: CodingKey & CaseIterable> {
-    unowned(unsafe) let tape: JSONTape
-    unowned(unsafe) let keys: FastKeys<Key>
+    let object: FastValue
+    let keys: FastKeys<Key>
     var member: Int
     var remaining: Int
     /// The cases seen so far (a second one is a duplicate key: first-wins is left to `init(from:)`).
     var seen: UInt64 = 0
 
-    init(tape: JSONTape, keys: FastKeys<Key>, member: Int, remaining: Int) {
-        self.tape = tape
+    @inline(__always)
+    init(_ object: FastValue, keys: FastKeys<Key>, member: Int, remaining: Int) {
+        self.object = object
         self.keys = keys
         self.member = member
         self.remaining = remaining
@@ -216,8 +275,8 @@ struct FastMembers<Key: CodingKey & CaseIterable> {
 
     @inline(__always)
     mutating func next() throws(FastFallback) -> (Key, FastValue)? {
-        let nodes = tape.nodes
-        let bytes = tape.bytes.baseAddress!
+        let nodes = object.nodes
+        let bytes = object.bytes
         while remaining > 0 {
             remaining -= 1
             let key = member
@@ -231,7 +290,7 @@ struct FastMembers<Key: CodingKey & CaseIterable> {
             let bit: UInt64 = 1 << UInt64(i)
             guard seen & bit == 0 else { throw FastFallback() }
             seen |= bit
-            return (keys.cases[i], FastValue(tape: tape, index: key + 1))
+            return (keys.key(i), FastValue(object, index: key + 1))
         }
         return nil
     }
@@ -283,16 +342,20 @@ extension Optional: FastDecodable where Wrapped: FastDecodable {
 }
 
 extension Array: FastDecodable where Element: FastDecodable {
+    // The top-level lists are decoded from an opened existential: without these, the loop would run
+    // unspecialized and copy every element through value witnesses.
+    @_specialize(exported: false, where Element == ContainerSummary)
+    @_specialize(exported: false, where Element == ImageSummary)
+    @_specialize(exported: false, where Element == ContainerInspect)
     init(fast value: FastValue) throws(FastFallback) {
         let array = value.node
         guard array.kind == .array else { throw FastFallback() }
-        let tape = value.tape
         var result: [Element] = []
         result.reserveCapacity(Int(array.count))
-        var element = value.index + 1
+        var element = FastValue(value, index: value.index + 1)
         for _ in 0..<Int(array.count) {
-            result.append(try Element(fast: FastValue(tape: tape, index: element)))
-            element = tape.next(after: element)
+            result.append(try Element(fast: element))
+            element = FastValue(value, index: element.after)
         }
         self = result
     }
@@ -303,15 +366,14 @@ extension Dictionary: FastDecodable where Key == String, Value: FastDecodable {
     init(fast value: FastValue) throws(FastFallback) {
         let object = value.node
         guard object.kind == .object else { throw FastFallback() }
-        let tape = value.tape
         var result: [String: Value] = [:]
         result.reserveCapacity(Int(object.count))
         var key = value.index + 1
         for _ in 0..<Int(object.count) {
-            let name = try FastValue(tape: tape, index: key).string()
-            let item = try Value(fast: FastValue(tape: tape, index: key + 1))
-            guard result.updateValue(item, forKey: name) == nil else { throw FastFallback() }
-            key = tape.next(after: key + 1)
+            let name = try FastValue(value, index: key).string()
+            let item = FastValue(value, index: key + 1)
+            guard result.updateValue(try Value(fast: item), forKey: name) == nil else { throw FastFallback() }
+            key = item.after
         }
         self = result
     }
