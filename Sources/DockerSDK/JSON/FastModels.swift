@@ -12,77 +12,43 @@ extension ContainerInspect: FastDecodable {
 
     init(fast value: FastValue) throws(FastFallback) {
         var members = try value.members(Self.fastKeys)
+        // Optional fields are stored as they come (no copy of the model at the end); required ones wait.
         var id: String?, name: String?, state: ContainerState?
-        var inspect = PartialContainerInspect()
         while case let (key, v)? = try members.next() {
             switch key {
             case .id: id = try v.string()
             case .name: name = try v.string()
-            case .created: inspect.created = try v.decode()
-            case .path: inspect.path = try v.decode()
-            case .args: inspect.args = try v.decode()
+            case .created: created = try v.decode()
+            case .path: path = try v.decode()
+            case .args: args = try v.decode()
             case .state: state = try v.decode()
-            case .image: inspect.image = try v.decode()
-            case .resolvConfPath: inspect.resolvConfPath = try v.decode()
-            case .hostnamePath: inspect.hostnamePath = try v.decode()
-            case .hostsPath: inspect.hostsPath = try v.decode()
-            case .logPath: inspect.logPath = try v.decode()
-            case .restartCount: inspect.restartCount = try v.decode()
-            case .driver: inspect.driver = try v.decode()
-            case .platform: inspect.platform = try v.decode()
-            case .imageManifestDescriptor: inspect.imageManifestDescriptor = try v.codable()
-            case .mountLabel: inspect.mountLabel = try v.decode()
-            case .processLabel: inspect.processLabel = try v.decode()
-            case .appArmorProfile: inspect.appArmorProfile = try v.decode()
-            case .execIDs: inspect.execIDs = try v.decode()
-            case .hostConfig: inspect.hostConfig = try v.decode()
-            case .graphDriver: inspect.graphDriver = try v.decode()
-            case .storage: inspect.storage = try v.codable()
-            case .sizeRw: inspect.sizeRw = try v.decode()
-            case .sizeRootFs: inspect.sizeRootFs = try v.decode()
-            case .mounts: inspect.mounts = try v.decode()
-            case .config: inspect.config = try v.decode()
-            case .networkSettings: inspect.networkSettings = try v.decode()
+            case .image: image = try v.decode()
+            case .resolvConfPath: resolvConfPath = try v.decode()
+            case .hostnamePath: hostnamePath = try v.decode()
+            case .hostsPath: hostsPath = try v.decode()
+            case .logPath: logPath = try v.decode()
+            case .restartCount: restartCount = try v.decode()
+            case .driver: driver = try v.decode()
+            case .platform: platform = try v.decode()
+            case .imageManifestDescriptor: imageManifestDescriptor = try v.codableIfPresent()
+            case .mountLabel: mountLabel = try v.decode()
+            case .processLabel: processLabel = try v.decode()
+            case .appArmorProfile: appArmorProfile = try v.decode()
+            case .execIDs: execIDs = try v.decode()
+            case .hostConfig: hostConfig = try v.decode()
+            case .graphDriver: graphDriver = try v.decode()
+            case .storage: storage = try v.codableIfPresent()
+            case .sizeRw: sizeRw = try v.decode()
+            case .sizeRootFs: sizeRootFs = try v.decode()
+            case .mounts: mounts = try v.decode()
+            case .config: config = try v.decode()
+            case .networkSettings: networkSettings = try v.decode()
             }
         }
         self.id = try fastRequired(id)
         self.name = try fastRequired(name)
         self.state = try fastRequired(state)
-        created = inspect.created
-        path = inspect.path
-        args = inspect.args
-        image = inspect.image
-        resolvConfPath = inspect.resolvConfPath
-        hostnamePath = inspect.hostnamePath
-        hostsPath = inspect.hostsPath
-        logPath = inspect.logPath
-        restartCount = inspect.restartCount
-        driver = inspect.driver
-        platform = inspect.platform
-        imageManifestDescriptor = inspect.imageManifestDescriptor
-        mountLabel = inspect.mountLabel
-        processLabel = inspect.processLabel
-        appArmorProfile = inspect.appArmorProfile
-        execIDs = inspect.execIDs
-        hostConfig = inspect.hostConfig
-        graphDriver = inspect.graphDriver
-        storage = inspect.storage
-        sizeRw = inspect.sizeRw
-        sizeRootFs = inspect.sizeRootFs
-        mounts = inspect.mounts
-        config = inspect.config
-        networkSettings = inspect.networkSettings
     }
-}
-
-/// The optional fields of `ContainerInspect` while its required ones are still being read.
-private struct PartialContainerInspect {
-    var created: String?, path: String?, args: [String]?, image: String?, resolvConfPath: String?
-    var hostnamePath: String?, hostsPath: String?, logPath: String?, restartCount: Int?, driver: String?
-    var platform: String?, imageManifestDescriptor: OCIDescriptor?, mountLabel: String?, processLabel: String?
-    var appArmorProfile: String?, execIDs: [String]?, hostConfig: HostConfig?, graphDriver: DriverData?
-    var storage: Storage?, sizeRw: Int64?, sizeRootFs: Int64?, mounts: [MountPoint]?, config: ContainerConfig?
-    var networkSettings: NetworkSettings?
 }
 
 extension ContainerState: FastDecodable {
@@ -359,7 +325,7 @@ extension HostConfig: FastDecodable {
             case .autoRemove: autoRemove = try v.decode()
             case .volumeDriver: volumeDriver = try v.decode()
             case .volumesFrom: volumesFrom = try v.decode()
-            case .mounts: mounts = try v.codable()
+            case .mounts: mounts = try v.codableIfPresent()
             case .consoleSize: consoleSize = try v.decode()
             case .annotations: annotations = try v.decode()
             case .capAdd: capAdd = try v.decode()
@@ -406,20 +372,20 @@ extension Resources: FastDecodable {
             case .memory: memory = try v.decode()
             case .cgroupParent: cgroupParent = try v.decode()
             case .blkioWeight: blkioWeight = try v.decode()
-            case .blkioWeightDevice: blkioWeightDevice = try v.codable()
-            case .blkioDeviceReadBps: blkioDeviceReadBps = try v.codable()
-            case .blkioDeviceWriteBps: blkioDeviceWriteBps = try v.codable()
-            case .blkioDeviceReadIOps: blkioDeviceReadIOps = try v.codable()
-            case .blkioDeviceWriteIOps: blkioDeviceWriteIOps = try v.codable()
+            case .blkioWeightDevice: blkioWeightDevice = try v.codableIfPresent()
+            case .blkioDeviceReadBps: blkioDeviceReadBps = try v.codableIfPresent()
+            case .blkioDeviceWriteBps: blkioDeviceWriteBps = try v.codableIfPresent()
+            case .blkioDeviceReadIOps: blkioDeviceReadIOps = try v.codableIfPresent()
+            case .blkioDeviceWriteIOps: blkioDeviceWriteIOps = try v.codableIfPresent()
             case .cpuPeriod: cpuPeriod = try v.decode()
             case .cpuQuota: cpuQuota = try v.decode()
             case .cpuRealtimePeriod: cpuRealtimePeriod = try v.decode()
             case .cpuRealtimeRuntime: cpuRealtimeRuntime = try v.decode()
             case .cpusetCpus: cpusetCpus = try v.decode()
             case .cpusetMems: cpusetMems = try v.decode()
-            case .devices: devices = try v.codable()
+            case .devices: devices = try v.codableIfPresent()
             case .deviceCgroupRules: deviceCgroupRules = try v.decode()
-            case .deviceRequests: deviceRequests = try v.codable()
+            case .deviceRequests: deviceRequests = try v.codableIfPresent()
             case .memoryReservation: memoryReservation = try v.decode()
             case .memorySwap: memorySwap = try v.decode()
             case .memorySwappiness: memorySwappiness = try v.decode()
@@ -523,7 +489,7 @@ extension ContainerSummary: FastDecodable {
             case .names: names = try v.decode()
             case .image: image = try v.string()
             case .imageID: imageID = try v.decode()
-            case .imageManifestDescriptor: imageManifestDescriptor = try v.codable()
+            case .imageManifestDescriptor: imageManifestDescriptor = try v.codableIfPresent()
             case .command: command = try v.decode()
             case .created: created = try v.integer(Int64.self)
             case .containerStatus: status = try ContainerStatus(fast: v)
@@ -676,8 +642,8 @@ extension ImageSummary: FastDecodable {
             case .virtualSize: virtualSize = try v.decode()
             case .labels: labels = try v.decode()
             case .containers: containers = try v.decode()
-            case .manifests: manifests = try v.codable()
-            case .descriptor: descriptor = try v.codable()
+            case .manifests: manifests = try v.codableIfPresent()
+            case .descriptor: descriptor = try v.codableIfPresent()
             }
         }
         self.id = try fastRequired(id)
