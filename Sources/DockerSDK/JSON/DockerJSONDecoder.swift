@@ -28,9 +28,15 @@ import Foundation
 /// are converted only when asked for; arrays, string-keyed dictionaries and optionals are read
 /// straight from the tape; subtrees no model reads are never looked at again.
 ///
-/// Measured (release, `scripts/bench.sh`, medians): the full `ContainerInspect` of a 4.6 KB answer
-/// in 13 us against 45 us for `JSONDecoder` and 50 us for `JSONSerialization` alone; 20
-/// `ContainerSummary` in 90 us against 284 us; events, versions and image lists about 3.5x faster.
+/// The hot models (container inspect and list, image list, events, version) first try a one-pass,
+/// non-generic reading of the tape that falls back to their `init(from:)` on anything unusual (see
+/// FastDecoding.swift).
+///
+/// Measured (release, `dockersdk-bench --only decode`, medians, a loaded 2-core VM; bench/PROFILE.md):
+/// the full `ContainerInspect` of a 4.6 KB answer in 9.5 us (24 us through `init(from:)` over the tape)
+/// against 86 us for `JSONDecoder` and 56 us for `JSONSerialization` alone; 20 `ContainerSummary` in
+/// 48 us against 395 us and 324 us; events, versions and image lists 2.2-2.7x faster than through
+/// `init(from:)`.
 ///
 /// simdjson (Debian's libsimdjson-dev) was the other candidate. The scan it would replace is about
 /// 2.6 us of those 13 (profiled with perf: the rest is the Codable machinery, keyed-container
