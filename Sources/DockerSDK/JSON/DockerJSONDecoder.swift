@@ -28,9 +28,15 @@ import Foundation
 /// are converted only when asked for; arrays, string-keyed dictionaries and optionals are read
 /// straight from the tape; subtrees no model reads are never looked at again.
 ///
-/// Measured (release, `scripts/bench.sh`, medians): the full `ContainerInspect` of a 4.6 KB answer
-/// in 13 us against 45 us for `JSONDecoder` and 50 us for `JSONSerialization` alone; 20
-/// `ContainerSummary` in 90 us against 284 us; events, versions and image lists about 3.5x faster.
+/// The hot models (container inspect and list, image list, events, version) first try a one-pass,
+/// non-generic reading of the tape that falls back to their `init(from:)` on anything unusual (see
+/// FastDecoding.swift).
+///
+/// Measured (release, `dockersdk-bench --only decode`, medians, a loaded 2-core VM; bench/PROFILE.md):
+/// the full `ContainerInspect` of a 4.6 KB answer in 9.5 us (24 us through `init(from:)` over the tape)
+/// against 86 us for `JSONDecoder` and 56 us for `JSONSerialization` alone; 20 `ContainerSummary` in
+/// 48 us against 395 us and 324 us; events, versions and image lists 2.2-2.7x faster than through
+/// `init(from:)`.
 ///
 /// simdjson (Debian's libsimdjson-dev) was the other candidate. The scan it would replace is about
 /// 2.6 us of those 13 (profiled with perf: the rest is the Codable machinery, keyed-container
@@ -42,6 +48,10 @@ import Foundation
 public struct DockerJSONDecoder: Sendable {
     /// Values handed to `Decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable]
+
+    /// Whether the hot models' fast paths are tried first (see FastDecoding.swift); turned off only by
+    /// the tests and `dockersdk-bench`, to compare both readings.
+    @_spi(Benchmarks) public var fastPaths = true
 
     /// A decoder with Foundation's default options.
     public init(userInfo: [CodingUserInfoKey: any Sendable] = [:]) {
@@ -62,8 +72,20 @@ public struct DockerJSONDecoder: Sendable {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: [], debugDescription: "The given data was not valid JSON.", underlyingError: error))
         }
+        // The hot models read the tape in one pass; anything unusual is decoded again below.
+        if fastPaths, let fast = T.self as? any FastDecodable.Type, let value = fast.fastDocument(tape, as: T.self) {
+            return value
+        }
         let decoder = TapeDecoder(tape: tape, index: 0, path: .root, userInfo: userInfo)
         return try decoder.decodeValue(type, at: 0, parent: .root, step: .none)
+    }
+
+    /// The fast path's value, or nil when it falls back (for tests: the fast path must be taken on the
+    /// recorded bodies).
+    func fastOnly<T: Decodable>(_ type: T.Type, from data: Data) -> T? {
+        guard !Self.needsFoundation(data), let tape = try? JSONTape(data),
+              let fast = T.self as? any FastDecodable.Type else { return nil }
+        return fast.fastDocument(tape, as: T.self)
     }
 
     /// UTF-16 and UTF-32 (a zero byte among the first two, or their byte order marks) go to Foundation.
