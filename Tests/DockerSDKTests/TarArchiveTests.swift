@@ -1,4 +1,4 @@
-import DockerSDK
+@testable import DockerSDK
 import Foundation
 import XCTest
 
@@ -222,7 +222,7 @@ final class TarArchiveTests: XCTestCase {
             let path = out.appendingPathComponent(entry.path).path
             switch entry.kind {
             case .file:
-                XCTAssertEqual(fm.contents(atPath: path), entry.data, entry.path)
+                XCTAssertEqual(FileContents.read(path), entry.data, entry.path)  // not fm.contents(atPath:): it leaks 4 KB per empty file
                 let attributes = try fm.attributesOfItem(atPath: path)
                 XCTAssertEqual(((attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1) & 0o777, entry.mode & 0o777,
                                entry.path)
@@ -258,7 +258,7 @@ final class TarArchiveTests: XCTestCase {
         try TarArchive.write(entries).write(to: archiveURL)
         try tar(["-xf", archiveURL.path, "--no-same-owner"], in: root)
         for entry in entries.prefix(300) where entry.path.hasSuffix("7") {
-            XCTAssertEqual(FileManager.default.contents(atPath: root.appendingPathComponent(entry.path).path), entry.data)
+            XCTAssertEqual(FileContents.read(root.appendingPathComponent(entry.path).path), entry.data)
         }
     }
 }

@@ -250,6 +250,100 @@ final class DaemonRestartLiveTests: XCTestCase {
         _ = try await cluster.down()   // idempotent
     }
 
+    /// MySQL replication's `up` (issue 12 item 6), interrupted twice on the private daemon: SIGKILLed
+    /// once the source server runs while the replica is still being created, then (a new deployment)
+    /// once every server runs and `up` waits for their first login (the longest phase, a bounded
+    /// poll of 120 s), and started again each time. `up` must end within 60 s of the kill with a
+    /// DockerError about the daemon (a login wait that took a dead daemon for "not yet" ended with a
+    /// 120 s timeout instead); `down`, through a new client, must leave nothing labelled and, the
+    /// daemon being private, no container, volume or network of any kind; a second `down` finds nothing.
+    func testMySQLReplicationsUpFailsClearlyWhenTheDaemonIsKilledAndDownClearsWhatIsLeft() async throws {
+        let (main, docker) = try await privateDaemon()
+        let image = MySQLReplicationPlan.devImage
+        try await copyImage(image, from: main, to: docker)
+        try await interruptMySQLUp(docker, image: image, killWhen: .sourceRunning)
+        try await interruptMySQLUp(docker, image: image, killWhen: .waitingForLogins)
+    }
+
+    private enum MySQLKillPoint: String {
+        /// The source container runs (the replica may still be being created).
+        case sourceRunning = "the source server runs"
+        /// Every server runs and `up` reported its login wait.
+        case waitingForLogins = "every server runs and up waits for their logins"
+    }
+
+    private func interruptMySQLUp(_ docker: DockerClient, image: String, killWhen point: MySQLKillPoint) async throws {
+        let prefix = "dsdkfaults-mysql\(UInt16.random(in: 1000...9999))"
+        // A subnet of its own (the private daemon's default bridge is 192.168.219.0/24); no published port.
+        let options = MySQLReplicationOptions(image: image, replicas: 1, sourcePort: nil, namePrefix: prefix,
+                                              subnet: "192.168.218.0/24")
+        let replication = try await MySQLReplication(docker: docker, options: options)
+        let steps = StepLog()
+        let up = Task { try await replication.up(progress: RecipeProgress { steps.record($0.message) }) }
+        let filter = Filters.label(RecipeLabels.instance, prefix)
+        let servers = Set(replication.plan.servers.map(\.name))
+        let sourceName = replication.plan.source.name
+        let reached = await poll(seconds: 120) {
+            let running = Set(((try? await docker.containers.list(filters: filter)) ?? [])
+                .filter { $0.containerStatus == .running }.compactMap(\.name))
+            switch point {
+            case .sourceRunning: return running.contains(sourceName)
+            case .waitingForLogins:
+                return running.isSuperset(of: servers) && steps.all.contains { $0.hasPrefix("waiting until every server accepts") }
+            }
+        }
+        guard reached else {
+            up.cancel()
+            _ = await Self.outcome(within: 60) { try await up.value }
+            _ = try? await replication.down()
+            return XCTFail("\(point.rawValue): not reached within 120 s; up's steps: \(steps.all)")
+        }
+        let atKill = (try? await docker.containers.list(all: true, filters: filter))?.compactMap(\.name).sorted() ?? []
+        let stepAtKill = steps.all.last ?? "none"
+        let killed = Date()
+        try Self.script("kill", bound: 20)
+        let failed = await Self.outcome(within: 60) { try await up.value }
+        let took = Date().timeIntervalSince(killed)
+        print(String(format: "daemon killed during MySQL up when %@ (step \"%@\", containers %@): up ended %.2f s after the kill began",
+                     point.rawValue, stepAtKill, atKill.joined(separator: ", "), took))
+        switch failed {
+        case nil:
+            up.cancel()
+            XCTFail("MySQL up did not end within 60 s of the kill (\(point.rawValue); step at the kill: \(stepAtKill))")
+        case .success(let outcome): XCTFail("MySQL up succeeded with its daemon killed: \(outcome)")
+        case .failure(let error as DockerError):
+            print("daemon killed during MySQL up: \(error.description)")
+            switch error {
+            case .cannotConnect(_, let reason, _):
+                XCTAssertEqual(reason, .refused, "the socket file stays after a SIGKILL: \(error.description)")
+                XCTAssertTrue(error.description.contains(Self.socketPath), error.description)
+            case .malformedResponse:
+                break   // a call in flight at the kill ends malformed
+            default:
+                XCTFail("MySQL up ended with \(error.description), not a connection error")
+            }
+        case .failure(let error): XCTFail("MySQL up ended with a \(type(of: error)), not a DockerError: \(error)")
+        }
+
+        try Self.script("start", bound: 90)
+        // `down` from a new client, as a new process would do it.
+        let fresh = try DockerClient(host: .unix(path: Self.socketPath), environment: [:])
+        let after = try await MySQLReplication(docker: fresh, options: options)
+        let before = try await fresh.containers.list(all: true, filters: filter)
+        XCTAssertTrue(!atKill.isEmpty && Set(before.compactMap(\.name)).isSuperset(of: atKill),
+                      "what up created survives the restart (stopped): \(before.compactMap(\.name)), at the kill \(atKill)")
+        let removed = try await after.down()
+        print("down after the restart (new client) removed \(removed)")
+        let containers = try await fresh.containers.list(all: true)
+        let networks = try await fresh.networks.list().filter { !["bridge", "host", "none"].contains($0.name) }
+        let volumes = try await fresh.volumes.list()
+        XCTAssertEqual(containers.map(\.id) + networks.map(\.name) + volumes.map(\.name), [],
+                       "down left resources behind on the private daemon")
+        XCTAssertEqual(Set(removed.containers), Set(before.compactMap(\.name)), "down removed every container up left")
+        let again = try await after.down()
+        XCTAssertEqual(again.containers + again.networks + again.volumes, [], "a second down finds nothing")
+    }
+
     /// A base port P with P..P+count-1 and their bus ports (+10000) free on 127.0.0.1.
     private static func freePortBlock(count: Int) throws -> Int {
         for _ in 0..<50 {
@@ -292,4 +386,12 @@ private final class Counter: @unchecked Sendable {
     private var count = 0
     func increment() { lock.withLock { count += 1 } }
     var current: Int { lock.withLock { count } }
+}
+
+/// The steps a recipe reported, in order.
+private final class StepLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var steps: [String] = []
+    func record(_ step: String) { lock.withLock { steps.append(step) } }
+    var all: [String] { lock.withLock { steps } }
 }

@@ -70,22 +70,29 @@ public struct MySQLReplication: Sendable {
         }
         let shells = plan.servers.map { MySQLShell(docker: docker, container: $0.name, client: client, password: plan.rootPassword) }
         progress.step("waiting until every server accepts a TCP login")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for shell in shells {
-                group.addTask {
-                    try await Poll.until("\(shell.container) to accept a login", timeout: .seconds(120), interval: .milliseconds(500)) {
-                        do {
-                            _ = try await shell.query("SELECT 1")
-                            return (true, nil)
-                        } catch let failure as CommandFailed where failure.output.contains("ERROR 1045") {
-                            throw LoginRefused(failure: failure)  // a wrong root password will not get better
-                        } catch {
-                            return (false, "\(error)")
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for shell in shells {
+                    group.addTask {
+                        try await Poll.until("\(shell.container) to accept a login", timeout: .seconds(120), interval: .milliseconds(500)) {
+                            do {
+                                _ = try await shell.query("SELECT 1")
+                                return (true, nil)
+                            } catch let failure as CommandFailed where failure.output.contains("ERROR 1045") {
+                                throw LoginRefused(failure: failure)  // a wrong root password will not get better
+                            } catch DockerError.cannotConnect(let host, let reason, let detail) {
+                                // The daemon is gone, and the servers with it: waiting 120 s more cannot help.
+                                throw DaemonUnreachable(error: .cannotConnect(host: host, reason: reason, detail: detail))
+                            } catch {
+                                return (false, "\(error)")
+                            }
                         }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+        } catch let unreachable as DaemonUnreachable {
+            throw unreachable.error
         }
         // Initialised: the entrypoint's password file is no longer needed (root's option file stays).
         for shell in shells {
@@ -183,6 +190,12 @@ public struct MySQLReplicationEndpoints: Sendable, Codable, Equatable {
         self.source = source
         self.replicas = replicas
     }
+}
+
+/// The daemon stopped answering during a wait of `up`: ends the wait at once; `up` throws `error`.
+struct DaemonUnreachable: StopsPolling {
+    /// The connection failure.
+    var error: DockerError
 }
 
 /// The server refused the root login: the password is wrong (e.g. a data directory made with another).

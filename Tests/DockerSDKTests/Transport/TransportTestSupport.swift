@@ -61,18 +61,43 @@ extension FakeDaemon {
     var host: DockerHost { port > 0 ? .tcp(host: "127.0.0.1", port: port) : .unix(path: path) }
 }
 
+/// What a teardown block stops, held only until the block runs.
+///
+/// swift-corelibs-xctest keeps every XCTestCase instance until the process exits, and each keeps
+/// the teardown blocks it ran (`TeardownBlocksState.finalize` hands them out without clearing them):
+/// a block that captured a fake daemon kept it, its handler's captures and every request it
+/// received alive to the end of the run (84 fake daemons, 10.6 MB, in the ASan run of 2026-12-02,
+/// reported by LeakSanitizer at exit). The block takes the daemon out of this box instead.
+final class TeardownHandOff<T: AnyObject>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var held: T?
+
+    init(_ value: T) { held = value }
+
+    /// The value, once; nil afterwards.
+    func take() -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = held
+        held = nil
+        return value
+    }
+}
+
 extension XCTestCase {
-    /// A fake daemon stopped when the test ends.
+    /// A fake daemon stopped (and released) when the test ends.
     func fakeDaemon(_ handler: @escaping FakeDaemon.Handler) throws -> FakeDaemon {
         let fake = try FakeDaemon(handler: handler)
-        addTeardownBlock { fake.stop() }
+        let handOff = TeardownHandOff(fake)
+        addTeardownBlock { handOff.take()?.stop() }
         return fake
     }
 
-    /// A fake daemon on 127.0.0.1 TCP, stopped when the test ends.
+    /// A fake daemon on 127.0.0.1 TCP, stopped (and released) when the test ends.
     func fakeTCPDaemon(_ handler: @escaping FakeDaemon.Handler) throws -> FakeDaemon {
         let fake = try FakeDaemon(overTCP: true, handler: handler)
-        addTeardownBlock { fake.stop() }
+        let handOff = TeardownHandOff(fake)
+        addTeardownBlock { handOff.take()?.stop() }
         return fake
     }
 
