@@ -160,15 +160,28 @@ struct Bench {
         for row in [ping, inspect, list, lifecycle, exec] where !row.clients.isEmpty { rows.append(row) }
 
         if options.runs("concurrent") {
+            // --loop-ab: the same tasks through a client with one loop thread, in the same rounds.
+            let oneLoop = try options.loopAB ? withLoopThreads(1) { try DockerClient(host: .unix(path: options.socket), environment: [:]) } : nil
             for tasks in [8, 64] {
-                var row = Row(name: "\(tasks) concurrent tasks: inspect", unit: "req/s", target: ">= 0.75 x 8 C threads")
-                for _ in 0..<max(1, options.rounds / 2) {
-                    row.clients["SDK", default: Samples()].add(try await concurrentInspect(target, tasks: tasks))
+                var row = Row(name: "\(tasks) concurrent tasks: inspect", unit: "req/s", target: ">= 0.75 x 8 C threads",
+                              note: options.loopAB ? "with --loop-ab, scheduler figures of the whole process per 1000 requests (medians)" : nil)
+                var extras: [String: ExtraMedians] = [:]
+                for round in 0..<max(1, options.rounds / 2) {
+                    var sides: [(String, DockerClient)] = [("SDK", docker)]
+                    if let oneLoop { sides.insert(("SDK, 1 loop thread", oneLoop), at: round % 2 == 0 ? 1 : 0) }
+                    for (name, client) in sides {
+                        let before = ThreadStats.now()
+                        let (sample, requests) = try await concurrentInspect(target, tasks: tasks, client: client)
+                        let after = ThreadStats.now()
+                        if options.loopAB { extras[name, default: ExtraMedians()].add(ThreadStats.delta(before, after, per: requests / 1000, label: "1000 req")) }
+                        row.clients[name, default: Samples()].add(sample)
+                    }
                     if let s = attempt("C throughput", {
                         let fields = Samples.parseFields(try cRun(["throughput", "/containers/\(target)/json", "8", "\(options.seconds)"]))["throughput"]
                         return fields.map { Samples(values: [$0["requests", default: 0] / $0["seconds", default: 1]]) }
                     }) { row.clients["C (8 threads)", default: Samples()].add(s) }
                 }
+                for (name, medians) in extras { row.clients[name]?.extra = medians.medians }
                 rows.append(row)
             }
         }
@@ -195,8 +208,9 @@ struct Bench {
     }
 
     /// Requests per second of `tasks` tasks each inspecting in a loop for `options.seconds`.
-    func concurrentInspect(_ id: String, tasks: Int) async throws -> Samples {
-        let docker = self.docker
+    /// Also returns the number of requests made.
+    func concurrentInspect(_ id: String, tasks: Int, client: DockerClient) async throws -> (Samples, Double) {
+        let docker = client
         let until = nowNanos() + UInt64(options.seconds * 1e9)
         let start = nowNanos()
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -212,6 +226,6 @@ struct Bench {
             }
             return try await group.reduce(0, +)
         }
-        return Samples(values: [Double(total) / (Double(nowNanos() - start) / 1e9)])
+        return (Samples(values: [Double(total) / (Double(nowNanos() - start) / 1e9)]), Double(total))
     }
 }

@@ -54,7 +54,10 @@ struct FootprintRows {
         if let log {
             let out = try runProgram(me, ["--child", "logs"] + common + [log, "\(bench.options.logMB << 20)"], timeout: 300)
             if let f = Samples.parseFields(out)["child"], let kb = f["peak_kb"] {
-                row.clients["SDK, \(bench.options.logMB) MB log stream"] = Samples(values: [kb / 1024])
+                var extra: [String: Double] = [:]
+                if let anon = f["peak_anon_kb"] { extra["anonymous peak MB"] = anon / 1024 }
+                if let file = f["file_kb"] { extra["mapped files MB"] = file / 1024 }
+                row.clients["SDK, \(bench.options.logMB) MB log stream"] = Samples(values: [kb / 1024], extra: extra)
             }
             if bench.c != nil, let s = bench.attempt("C logs RSS", {
                 (Samples.parseFields(try bench.cRun(["logs", log]))["logs"]?["peak_kb"]).map { Samples(values: [$0 / 1024]) }
@@ -141,10 +144,18 @@ enum BenchChild {
         let docker = try DockerClient(host: .unix(path: arguments[2]), apiVersion: version, environment: [:])
         switch arguments[1] {
         case "logs" where arguments.count == 6:
-            var bytes = 0
-            for try await chunk in try await docker.containers.logs(arguments[4]) { bytes += chunk.data.count }
+            var bytes = 0, chunks = 0
+            // The kernel keeps the peak of the whole RSS only; the anonymous part (what the process
+            // allocated, as opposed to library pages it mapped) is sampled every 4096 chunks.
+            var peakAnon = rssPartsKB().anon
+            for try await chunk in try await docker.containers.logs(arguments[4]) {
+                bytes += chunk.data.count
+                chunks += 1
+                if chunks & 4095 == 0 { peakAnon = max(peakAnon, rssPartsKB().anon) }
+            }
             guard bytes == Int(arguments[5]) else { throw BenchError("child logs: \(bytes) bytes, expected \(arguments[5])") }
-            print("child bytes=\(bytes) peak_kb=\(Int(peakRSSKB()))")
+            let end = rssPartsKB()
+            print("child bytes=\(bytes) peak_kb=\(Int(peakRSSKB())) peak_anon_kb=\(Int(max(peakAnon, end.anon))) file_kb=\(Int(end.file))")
         case "follow" where arguments.count == 6:
             let n = Int(arguments[5]) ?? 0
             let open = try await FootprintRows.open(docker, ticker: arguments[4], streams: n, sessions: 0)

@@ -42,13 +42,27 @@ struct LogRows {
                                           inspect: try Data(contentsOf: URL(fileURLWithPath: dir + "/inspect.json")))
             defer { server.stop() }
             let replayed = try DockerClient(host: .unix(path: server.path), apiVersion: bench.version, environment: [:])
+            // --loop-ab: the same stream through a client with one loop thread, in the same rounds.
+            let oneLoop = try options.loopAB ? withLoopThreads(1) {
+                try DockerClient(host: .unix(path: server.path), apiVersion: bench.version, environment: [:])
+            } : nil
             var row = Row(name: "logs \(mb) MB replayed from memory, demultiplexed", unit: "MB/s",
                           target: ">= 0.5 x C and >= 3 x docker CLI",
-                          note: "a local unix-socket server in the bench process replays the recorded stream; its buffer is in the same process, so no RSS here")
-            for _ in 0..<rounds {
-                var sdk = try await sdkLogs(replayed, id)
-                sdk.extra = [:]
-                row.clients["SDK", default: Samples()].add(sdk)
+                          note: "a local unix-socket server in the bench process replays the recorded stream; its buffer is in the same process, so no RSS here"
+                            + (options.loopAB ? "; with --loop-ab, per-MB scheduler figures of the whole process (medians)" : ""))
+            var extras: [String: ExtraMedians] = [:]
+            for round in 0..<rounds {
+                // Alternate which loop set-up goes first, so that neither always follows the C run.
+                var sides: [(String, DockerClient)] = [("SDK", replayed)]
+                if let oneLoop { sides.insert(("SDK, 1 loop thread", oneLoop), at: round % 2 == 0 ? 1 : 0) }
+                for (name, client) in sides {
+                    let before = ThreadStats.now()
+                    var sdk = try await sdkLogs(client, id)
+                    let after = ThreadStats.now()
+                    sdk.extra = [:]
+                    if options.loopAB { extras[name, default: ExtraMedians()].add(ThreadStats.delta(before, after, per: Double(mb), label: "MB")) }
+                    row.clients[name, default: Samples()].add(sdk)
+                }
                 if let s = bench.attempt("C replay", { fields(try bench.cRun(["logs", id], socket: server.path)) }) {
                     var s = s
                     s.extra = [:]
@@ -59,6 +73,7 @@ struct LogRows {
                     row.clients["docker CLI", default: Samples()].add(Samples(values: [Double(mb << 20) / 1e6 / (micros / 1e6)]))
                 }
             }
+            for (name, medians) in extras { row.clients[name]?.extra = medians.medians }
             rows.append(row)
         }
         if options.runs("rss") {

@@ -25,6 +25,8 @@ struct BenchOptions {
     var sessions = 200
     var python = true
     var dockerCLI = true
+    /// Also time the replay and concurrent rows through a client with one loop thread, in the same rounds.
+    var loopAB = false
     var cBaseline: String?
     var pythonBaseline: String?
     var results: String?
@@ -33,7 +35,7 @@ struct BenchOptions {
 
     static let usage = """
         usage: dockersdk-bench [--socket PATH] [--rounds N] [--iterations N] [--lifecycle N] [--execs N] [--cli N]
-                               [--seconds S] [--waits N] [--log-mb N] [--streams N] [--sessions N] [--no-python] [--no-cli]
+                               [--seconds S] [--waits N] [--log-mb N] [--streams N] [--sessions N] [--no-python] [--no-cli] [--loop-ab]
                                [--c-baseline EXE] [--python-baseline FILE] [--results FILE] [--only ROW,ROW]
         rows: ping inspect list lifecycle exec concurrent waits logs replay footprint rss decode
         """
@@ -58,6 +60,7 @@ struct BenchOptions {
             case "--sessions": sessions = number(sessions, 0...1000)
             case "--no-python": python = false
             case "--no-cli": dockerCLI = false
+            case "--loop-ab": loopAB = true
             case "--c-baseline": cBaseline = rest.popFirst()
             case "--python-baseline": pythonBaseline = rest.popFirst()
             case "--results": results = rest.popFirst()

@@ -90,6 +90,18 @@ func currentRSSKB() -> Double {
     return .nan
 }
 
+/// The anonymous (private heap, stacks) and file-backed (mapped libraries and binary) parts of
+/// the current RSS in kB (RssAnon, RssFile).
+func rssPartsKB() -> (anon: Double, file: Double) {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (.nan, .nan) }
+    var anon = Double.nan, file = Double.nan
+    for line in status.split(separator: "\n") {
+        let value = Double(line.split(separator: " ").dropFirst().first ?? "") ?? .nan
+        if line.hasPrefix("RssAnon:") { anon = value } else if line.hasPrefix("RssFile:") { file = value }
+    }
+    return (anon, file)
+}
+
 /// Resets the peak RSS to the current RSS (Linux: writing 5 to clear_refs).
 func resetPeakRSS() {
     try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)

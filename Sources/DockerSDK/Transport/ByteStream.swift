@@ -231,24 +231,49 @@ final class ByteChannel: @unchecked Sendable {
         if !done { cancel() }
     }
 
+    /// The oldest buffered chunk, or nil when none waits (the producer is resumed when it was
+    /// paused and the buffer is down to half).
+    private func takeBuffered() -> Data? {
+        lock.lock()
+        guard head < chunks.count, !cancelled else {
+            lock.unlock()
+            return nil
+        }
+        let (data, resume) = popLocked()
+        lock.unlock()
+        resume?()
+        return data
+    }
+
+    /// Takes the oldest chunk (lock held; `head < chunks.count`); returns the producer's resume
+    /// action when it is due.
+    private func popLocked() -> (Data, (@Sendable () -> Void)?) {
+        let data = chunks[head]
+        chunks[head] = Data()
+        head += 1
+        buffered -= data.count
+        if head == chunks.count {
+            chunks.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        var resume: (@Sendable () -> Void)?
+        if producerWaiting && buffered <= limit / 2 {
+            producerWaiting = false
+            resume = onResume
+        }
+        return (data, resume)
+    }
+
     func next() async throws -> Data? {
-        try await withTaskCancellationHandler {
+        // A chunk already waits (the consumer is behind): take it without a continuation and a
+        // cancellation handler, which are the cost of every chunk otherwise. A cancelled task
+        // takes the path below, which ends it.
+        if !Task.isCancelled, let data = takeBuffered() { return data }
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Data?, any Error>) in
                 lock.lock()
                 if head < chunks.count {
-                    let data = chunks[head]
-                    chunks[head] = Data()
-                    head += 1
-                    buffered -= data.count
-                    if head == chunks.count {
-                        chunks.removeAll(keepingCapacity: true)
-                        head = 0
-                    }
-                    var resume: (@Sendable () -> Void)?
-                    if producerWaiting && buffered <= limit / 2 {
-                        producerWaiting = false
-                        resume = onResume
-                    }
+                    let (data, resume) = popLocked()
                     lock.unlock()
                     resume?()
                     continuation.resume(returning: data)

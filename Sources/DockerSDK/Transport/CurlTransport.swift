@@ -160,6 +160,12 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
         let easy = try loop.takeEasy()
         let call = try CurlRequest(easy: easy, request: request, host: host, kind: .stream(channel),
                                    connectTimeout: connectTimeout)
+        // Larger reads than curl's 16 KB default: a bulk stream (logs, exports) then costs a quarter
+        // of the recv calls and of curl's per-read work (its readiness poll) per MB; curl still
+        // hands the body over in pieces of at most 16 KB (CURL_MAX_WRITE_SIZE). The buffer is
+        // filled only as far as a read returns, so a follow stream of short lines touches one page
+        // of it. (The next exchange on this handle starts with curl_easy_reset.)
+        dsdk_setopt_long(easy.handle, CURLOPT_BUFFERSIZE, Self.streamReadSize)
         let counters = self.counters
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DockerStreamResponse, any Error>) in
@@ -187,6 +193,9 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
             call.cancel()
         }
     }
+
+    /// The size of a stream transfer's read buffer (CURLOPT_BUFFERSIZE): the most one recv takes.
+    static let streamReadSize = 64 << 10
 
     public func hijack(_ request: DockerRequest) async throws -> any HijackedConnection {
         try Task.checkCancellation()
