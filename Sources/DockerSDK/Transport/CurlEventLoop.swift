@@ -192,14 +192,10 @@ final class CurlMulti: @unchecked Sendable {
 
     /// Drives the handle on the calling thread until a transfer ends or `end` passes.
     /// Returns the ended transfers (empty when the time ran out first).
-    ///
-    /// With `spin` > 0, the first `spin` nanoseconds poll without sleeping (yielding the core to any
-    /// other runnable thread between polls) before the thread sleeps in poll: see `CurlHandlePool.inlineSpin`.
-    func drive(until end: UInt64, spin: UInt64 = 0, stop: () -> Bool) -> [(CurlRequest, CURLcode)] {
+    func drive(until end: UInt64, stop: () -> Bool) -> [(CurlRequest, CURLcode)] {
         var fds: [pollfd] = []
         swap(&fds, &pollBuffer)   // uniquely referenced while in use: no copy on write
         defer { swap(&fds, &pollBuffer) }
-        let spinEnd = spin > 0 ? monotonicNanos() + spin : 0
         while true {
             let done = takeFinished()
             if !done.isEmpty { return done }
@@ -212,9 +208,7 @@ final class CurlMulti: @unchecked Sendable {
             let until = min(end, deadline ?? end)
             fds.removeAll(keepingCapacity: true)
             for (fd, events) in sockets { fds.append(pollfd(fd: fd, events: events, revents: 0)) }
-            let wait: Int64 = now < spinEnd ? 0 : Int64(until - now)
-            let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), wait) }
-            if ready == 0, wait == 0 { sched_yield() }
+            let ready = fds.withUnsafeMutableBufferPointer { dsdk_poll_ns($0.baseAddress, UInt($0.count), Int64(until - now)) }
             if ready > 0 {
                 for p in fds where p.revents != 0 { socketReady(p.fd, revents: p.revents) }
             }
@@ -265,13 +259,6 @@ protocol LoopSource: AnyObject {
 final class CurlHandlePool: @unchecked Sendable {
     /// How many calls may run inline at once.
     let inlineLimit = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-    /// How long an inline call polls its socket without sleeping before it sleeps in poll, in
-    /// nanoseconds (`DOCKERSDK_INLINE_SPIN_US`, 0-200 us; default 0: off). Only with 2 cores or more.
-    let inlineSpin: UInt64 = {
-        guard ProcessInfo.processInfo.activeProcessorCount >= 2,
-              let text = ProcessInfo.processInfo.environment["DOCKERSDK_INLINE_SPIN_US"], let us = UInt64(text) else { return 0 }
-        return min(us, 200) * 1000
-    }()
     /// How many idle lanes (each with a connection) are kept.
     let maxIdleLanes: Int
     /// How many idle easy handles the loops' main multi handles keep.

@@ -96,9 +96,7 @@ public final class CurlTransport: DockerTransport, @unchecked Sendable {
                     throw DockerError.transport(code: -1, message: "curl_multi_add_handle failed")
                 }
                 call.multi = lane.multi
-                let done = lane.multi.drive(until: monotonicNanos() + CurlEventLoop.inlineBudget, spin: loop.pool.inlineSpin) {
-                    call.isCancelled
-                }
+                let done = lane.multi.drive(until: monotonicNanos() + CurlEventLoop.inlineBudget) { call.isCancelled }
                 loop.endInline()
                 if let (_, code) = done.first {
                     call.multi = nil
