@@ -57,6 +57,18 @@ for fmt in (tarfile.PAX_FORMAT, tarfile.GNU_FORMAT):
     save(buf.getvalue())
 PY
 
+# The scratch folders (dockersdk-fuzz-<name>-<pid>) of fuzz processes that are gone: the harness removes
+# its own at exit, but a crash, a timeout or an out-of-memory stop skip that.
+remove_stale_scratch() {
+  local dir pid
+  for dir in /dev/shm/dockersdk-fuzz-* "${TMPDIR:-/tmp}"/dockersdk-fuzz-*; do
+    [ -d "$dir" ] || continue
+    pid=${dir##*-}
+    case $pid in ''|*[!0-9]*) continue ;; esac
+    kill -0 "$pid" 2>/dev/null || rm -rf -- "$dir"
+  done
+}
+
 summary=$work/summary.txt
 : > "$summary"
 # One target: fuzz it, append its line to the summary; returns non-zero when it found something.
@@ -77,6 +89,7 @@ run_target() {
   done_runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$target.log" | grep -o '[0-9]*$' | tail -1)
   cov=$(grep -oE 'cov: [0-9]+' "$work/$target.log" | tail -1)
   found=$(ls "$artifacts" | wc -l)
+  remove_stale_scratch
   line="$target: ${done_runs:-?} inputs in ${seconds} s, ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l), findings $found, exit $rc"
   echo "$line" | tee -a "$summary"
   if [ "$rc" -ne 0 ] || [ "$found" -ne 0 ]; then tail -40 "$work/$target.log"; return 1; fi

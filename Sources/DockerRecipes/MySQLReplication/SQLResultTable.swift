@@ -57,11 +57,12 @@ public struct SQLResultTable: Sendable, Hashable {
             line.hasSuffix("\r") ? line.dropLast() : line
         }
         while let last = lines.last, last.allSatisfy(\.isWhitespace) { lines.removeLast() }
-        while let first = lines.first,
-              first.hasPrefix("mysql: ") || first.hasPrefix("mariadb: ") || first.hasPrefix("Warning: ")
-                || first.allSatisfy(\.isWhitespace) {
-            lines.removeFirst()
-        }
+        // Counted, then dropped at once (removing the first line one at a time moves every other line each time).
+        let leading = lines.prefix { first in
+            first.hasPrefix("mysql: ") || first.hasPrefix("mariadb: ") || first.hasPrefix("Warning: ")
+                || first.allSatisfy(\.isWhitespace)
+        }.count
+        lines.removeFirst(leading)
         return lines
     }
 
@@ -130,13 +131,18 @@ public struct SQLResultTable: Sendable, Hashable {
         var rows: [[String?]] = []
         var current: [(String, String)] = []
         var separatorColumn: Int?
+        // Each column name's first position, so that placing a row's values is linear in the row.
+        var columnIndex: [String: Int] = [:]
 
         func finishRow() {
             guard !current.isEmpty || !columns.isEmpty else { return }
-            if columns.isEmpty { columns = current.map(\.0) }
+            if columns.isEmpty {
+                columns = current.map(\.0)
+                for (index, name) in columns.enumerated() where columnIndex[name] == nil { columnIndex[name] = index }
+            }
             var values: [String?] = Array(repeating: nil, count: columns.count)
             for (name, value) in current {
-                guard let index = columns.firstIndex(of: name) else { continue }
+                guard let index = columnIndex[name] else { continue }
                 values[index] = value == "NULL" ? nil : value
             }
             rows.append(values)

@@ -325,7 +325,11 @@ public struct ClusterView: Sendable, Hashable, Codable {
     public var slotOwners: [String?] {
         var owners = [String?](repeating: nil, count: KeySlot.slotCount)
         for node in nodes where node.role == .master {
-            for range in node.slots { for slot in range.slots where owners[slot] == nil { owners[slot] = node.id } }
+            // Merged first: a node listing a range many times (or overlapping ranges) costs its distinct
+            // slots once, not once per listing (the first master listing a slot still owns it).
+            for range in SlotRanges.merge(node.slots) {
+                for slot in range.slots where owners[slot] == nil { owners[slot] = node.id }
+            }
         }
         return owners
     }
@@ -509,11 +513,11 @@ public enum ClusterCheck {
         return problems
     }
 
-    /// Slots listed by more than one of `masters`.
+    /// Slots listed by more than one of `masters` (a master listing a slot twice claims it once).
     private static func doubleClaims(_ masters: [ClusterNode], reporter: String?) -> [ClusterProblem] {
         var claimants = [[String]](repeating: [], count: KeySlot.slotCount)
         for master in masters {
-            for range in master.slots { for slot in range.slots { claimants[slot].append(master.id) } }
+            for range in SlotRanges.merge(master.slots) { for slot in range.slots { claimants[slot].append(master.id) } }
         }
         var grouped: [[String]: [SlotRange]] = [:]
         var order: [[String]] = []

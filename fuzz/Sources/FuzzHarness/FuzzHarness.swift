@@ -30,13 +30,30 @@ public enum Fuzz {
     }
 
     /// A private scratch folder for targets that parse files: on tmpfs (/dev/shm) when there is one,
-    /// so that writing a file per input costs no disk I/O.
+    /// so that writing a file per input costs no disk I/O. Removed, with everything in it, when the
+    /// process exits normally (libFuzzer's `-runs` and `-max_total_time` end with `exit`); after a
+    /// crash `scripts/fuzz.sh` removes the folders of processes that are gone.
     public static func scratchDirectory(_ name: String) -> String {
-        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
-        let dir = base + "dockersdk-fuzz-\(name)-\(getpid())"
+        let dir = scratchBase + scratchPrefix + "\(name)-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        atexit {
+            // Every scratch folder of this process (the handler captures nothing: it finds them by pid).
+            let suffix = "-\(getpid())"
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: Fuzz.scratchBase)) ?? []
+            for entry in entries where entry.hasPrefix(Fuzz.scratchPrefix) && entry.hasSuffix(suffix) {
+                try? FileManager.default.removeItem(atPath: Fuzz.scratchBase + entry)
+            }
+        }
         return dir
     }
+
+    /// Where scratch folders go: /dev/shm when it exists, else the temporary directory.
+    static var scratchBase: String {
+        FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm/" : NSTemporaryDirectory()
+    }
+
+    /// The name every scratch folder starts with (`dockersdk-fuzz-<name>-<pid>`).
+    static let scratchPrefix = "dockersdk-fuzz-"
 
     /// Replaces the file at `path` with `data` (open, truncate, write: no temporary file, no rename).
     public static func write(_ data: Data, to path: String) {
